@@ -1,0 +1,122 @@
+//! Headless runner: `overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]`.
+//! Real scale unless `--set scale=...` says otherwise. Bad arguments: a message and exit code 2.
+
+use overlay_sim::run::{run, series_hash, summarize};
+use overlay_sim::{Metrics, Scenario, World};
+use std::io::Write;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]
+       overlay-sim list            (scenarios and parameters with their defaults)";
+
+struct Args {
+    scenario: Scenario,
+    hours: u32,
+    csv: bool,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        Some("run") => {}
+        Some(other) => return Err(format!("unknown command '{other}'")),
+        None => return Err("no command".into()),
+    }
+    let (mut name, mut seed, mut sets, mut hours, mut csv) = (None, None, vec![], 48u32, false);
+    while let Some(flag) = it.next() {
+        let mut val = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--scenario" => name = Some(val()?),
+            "--seed" => seed = Some(val()?),
+            "--set" => {
+                let kv = val()?;
+                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set wants KEY=VALUE, got '{kv}'"))?;
+                sets.push((k.to_string(), v.to_string()));
+            }
+            "--hours" => {
+                let v = val()?;
+                hours = v.parse().ok().filter(|h| (1..=24 * 14).contains(h)).ok_or_else(|| format!("--hours: '{v}' is not a whole number from 1 to 336"))?;
+            }
+            "--format" => {
+                csv = match val()?.as_str() {
+                    "json" => false,
+                    "csv" => true,
+                    other => return Err(format!("--format: '{other}' is not json or csv")),
+                }
+            }
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    let name = name.ok_or("--scenario is required")?;
+    let mut scenario = Scenario::preset(&name).map_err(|e| e.to_string())?;
+    // Scale first: it resets the sizes the other settings may override.
+    sets.sort_by_key(|(k, _)| k != "scale");
+    for (k, v) in &sets {
+        scenario.set(k, v).map_err(|e| e.to_string())?;
+    }
+    if let Some(s) = seed {
+        scenario.set("seed", &s).map_err(|e| e.to_string())?;
+    }
+    Ok(Args { scenario, hours, csv })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("list") {
+        println!("scenarios: {}", overlay_sim::scenario::NAMES.join(", "));
+        let p = overlay_sim::Params::for_scale(overlay_sim::Scale::Real);
+        for k in overlay_sim::Params::KEYS {
+            println!("  {k} = {}", p.get(k).unwrap_or_default());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let a = match parse(&args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("overlay-sim: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let (w, series) = run(&a.scenario, a.hours);
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let r = if a.csv { write_csv(&mut out, &w, &series) } else { write_json(&mut out, &a.scenario, &w, &series) };
+    match r.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("overlay-sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn row(w: &World, m: &Metrics) -> serde_json::Value {
+    let mut v = serde_json::to_value(m).unwrap_or_default();
+    if let (Some(o), Some(u)) = (v.as_object_mut(), w.unix_at(m.t_min)) {
+        o.insert("utc".into(), overlay_sim::clock::iso_utc(u).into());
+    }
+    v
+}
+
+fn write_json(out: &mut impl Write, sc: &Scenario, w: &World, series: &[Metrics]) -> std::io::Result<()> {
+    let doc = serde_json::json!({
+        "scenario": sc.name,
+        "seed": sc.params.seed,
+        "params": sc.params,
+        "summary": summarize(w, series),
+        "series_hash": format!("{:016x}", series_hash(series)),
+        "series": series.iter().map(|m| row(w, m)).collect::<Vec<_>>(),
+    });
+    serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn write_csv(out: &mut impl Write, w: &World, series: &[Metrics]) -> std::io::Result<()> {
+    writeln!(out, "t_min,utc,online_peers,expected_peers,supernodes_alive,mega_supernodes,mean_sn_load,max_sn_load,signalling_ratio,giant_component,login_queue,retrying_peers,crashed_clients,im_delayed_share")?;
+    for m in series {
+        let utc = w.unix_at(m.t_min).map(overlay_sim::clock::iso_utc).unwrap_or_default();
+        writeln!(out, "{},{utc},{},{},{},{},{:.4},{:.4},{:.3},{:.4},{},{},{},{:.4}", m.t_min, m.online_peers, m.expected_peers, m.supernodes_alive, m.mega_supernodes,
+            m.mean_sn_load, m.max_sn_load, m.signalling_ratio, m.giant_component, m.login_queue, m.retrying_peers, m.crashed_clients, m.im_delayed_share)?;
+    }
+    Ok(())
+}

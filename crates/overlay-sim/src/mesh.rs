@@ -1,0 +1,90 @@
+//! The supernode mesh: a configuration-model random graph (petgraph) over supernode slots.
+//!
+//! Supernodes link to supernodes found in their host caches, which are random: so the mesh is
+//! random with a heterogeneous degree sequence (stronger hosts keep more links), and
+//! Molloy–Reed / Cohen et al. percolation theory applies to it (see `theory`).
+
+use crate::rng::Rng;
+use petgraph::graph::UnGraph;
+use petgraph::unionfind::UnionFind;
+use std::collections::HashSet;
+
+#[derive(Debug)]
+pub struct Mesh {
+    /// The graph; node i is supernode slot i.
+    pub graph: UnGraph<(), ()>,
+    /// The same edges as flat pairs, for the renderer and the union-find pass.
+    pub edges: Vec<[u32; 2]>,
+    pub degree: Vec<u32>,
+}
+
+impl Mesh {
+    /// Pairs stubs at random (configuration model) for the wanted degrees, dropping self-loops
+    /// and duplicate links.
+    pub fn configuration(want: &[u32], rng: &mut Rng) -> Mesh {
+        let n = want.len();
+        let mut stubs: Vec<u32> = Vec::with_capacity(want.iter().map(|&k| k as usize).sum());
+        for (i, &k) in want.iter().enumerate() {
+            stubs.extend(std::iter::repeat_n(i as u32, k as usize));
+        }
+        for i in (1..stubs.len()).rev() {
+            stubs.swap(i, rng.below(i + 1));
+        }
+        let mut seen = HashSet::with_capacity(stubs.len() / 2);
+        let mut edges = Vec::with_capacity(stubs.len() / 2);
+        for pair in stubs.chunks_exact(2) {
+            let (a, b) = (pair[0].min(pair[1]), pair[0].max(pair[1]));
+            if a != b && seen.insert((a, b)) {
+                edges.push([a, b]);
+            }
+        }
+        Mesh::from_edges(n, edges)
+    }
+
+    pub fn from_edges(n: usize, edges: Vec<[u32; 2]>) -> Mesh {
+        let mut degree = vec![0u32; n];
+        let mut graph = UnGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            graph.add_node(());
+        }
+        for &[a, b] in &edges {
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
+            graph.add_edge(a.into(), b.into(), ());
+        }
+        Mesh { graph, edges, degree }
+    }
+
+    /// Fraction of live nodes in the largest connected component of the live sub-mesh.
+    pub fn giant_fraction(&self, alive: impl Fn(usize) -> bool) -> f64 {
+        let n = self.graph.node_count();
+        let mut uf = UnionFind::<u32>::new(n);
+        for &[a, b] in &self.edges {
+            if alive(a as usize) && alive(b as usize) {
+                uf.union(a, b);
+            }
+        }
+        let mut size = vec![0u32; n];
+        let mut live = 0u32;
+        for i in 0..n {
+            if alive(i) {
+                live += 1;
+                size[uf.find_mut(i as u32) as usize] += 1;
+            }
+        }
+        if live == 0 {
+            return 0.0;
+        }
+        f64::from(size.into_iter().max().unwrap_or(0)) / f64::from(live)
+    }
+
+    /// ⟨k⟩ and ⟨k²⟩ over the given nodes.
+    pub fn moments(&self, nodes: std::ops::Range<usize>) -> (f64, f64) {
+        let n = nodes.len().max(1) as f64;
+        let (s1, s2) = self.degree[nodes].iter().fold((0.0, 0.0), |(a, b), &k| {
+            let k = f64::from(k);
+            (a + k, b + k * k)
+        });
+        (s1 / n, s2 / n)
+    }
+}

@@ -1,0 +1,74 @@
+//! Running a scenario headless: the series, its summary and a hash for determinism checks.
+
+use crate::{theory, Inputs, Metrics, Scenario, World};
+use serde::Serialize;
+
+/// The headline figures of a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub mesh_mean_degree: f64,
+    pub mesh_mean_sq_degree: f64,
+    /// κ = ⟨k²⟩/⟨k⟩ and the Molloy–Reed critical fraction 1 − 1/(κ − 1).
+    pub mesh_kappa: f64,
+    pub mesh_critical_fraction: f64,
+    /// Share of live supernodes lost to the trigger itself (crashes, kills, reboots).
+    pub first_wave_supernode_loss: f64,
+    pub peak_signalling_ratio: f64,
+    pub peak_signalling_min: u32,
+    pub trough_online_fraction: f64,
+    pub trough_min: u32,
+    /// Minutes from the trigger until online peers are back to 90% of expected (after the trough).
+    pub minutes_to_90pct: Option<u32>,
+}
+
+/// Runs `hours` simulated hours with no user input; returns the world and one row per minute.
+pub fn run(sc: &Scenario, hours: u32) -> (World, Vec<Metrics>) {
+    let mut w = World::new(sc);
+    let minutes = hours * 60;
+    let mut series = Vec::with_capacity(minutes as usize);
+    let none = Inputs::none();
+    for _ in 0..minutes {
+        series.push(w.step(&none).metrics);
+    }
+    (w, series)
+}
+
+pub fn summarize(w: &World, series: &[Metrics]) -> Summary {
+    let (k1, k2) = w.mesh().moments(0..w.ordinary_slots());
+    let trigger = w.trigger_minute().unwrap_or(0);
+    let peak = series.iter().filter(|m| m.t_min >= trigger).max_by(|a, b| a.signalling_ratio.total_cmp(&b.signalling_ratio));
+    let trough = series.iter().filter(|m| m.t_min >= trigger).min_by(|a, b| a.online_fraction().total_cmp(&b.online_fraction()));
+    let trough_min = trough.map_or(0, |m| m.t_min);
+    let back = series.iter().find(|m| m.t_min > trough_min && m.online_fraction() >= 0.9).map(|m| m.t_min - trigger);
+    Summary {
+        mesh_mean_degree: k1,
+        mesh_mean_sq_degree: k2,
+        mesh_kappa: theory::kappa(k1, k2),
+        mesh_critical_fraction: theory::critical_fraction(k1, k2),
+        first_wave_supernode_loss: if w.alive_at_trigger > 0 { f64::from(w.first_wave_lost) / f64::from(w.alive_at_trigger) } else { 0.0 },
+        peak_signalling_ratio: peak.map_or(0.0, |m| m.signalling_ratio),
+        peak_signalling_min: peak.map_or(0, |m| m.t_min),
+        trough_online_fraction: trough.map_or(1.0, Metrics::online_fraction),
+        trough_min,
+        minutes_to_90pct: if trough.is_some_and(|m| m.online_fraction() < 0.9) { back } else { Some(0) },
+    }
+}
+
+/// FNV-1a over every field of every row (floats by their bits): equal hashes, equal series.
+pub fn series_hash(series: &[Metrics]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |x: u64| {
+        for b in x.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for m in series {
+        for x in [u64::from(m.t_min), m.online_peers, m.expected_peers, u64::from(m.supernodes_alive), u64::from(m.mega_supernodes),
+            m.mean_sn_load.to_bits(), m.max_sn_load.to_bits(), m.signalling_ratio.to_bits(), m.giant_component.to_bits(),
+            m.login_queue, m.retrying_peers, m.crashed_clients, m.im_delayed_share.to_bits(), m.accepted, m.orphaned] {
+            eat(x);
+        }
+    }
+    h
+}
