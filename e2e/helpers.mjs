@@ -1,0 +1,92 @@
+// Shared helpers for the end-to-end tests: a static server for dist/ under a sub-path,
+// Debian's Chromium through playwright-core (never a downloaded browser), canvas pixel stats.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { chromium } from 'playwright-core';
+import pngjs from 'pngjs';
+
+export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+export const DIST = join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+export const SUB_PATH = '/blog/demo/';
+
+async function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+  });
+}
+
+/** Serves dist/ at http://127.0.0.1:PORT/blog/demo/ (proves the build's URLs are relative). */
+export async function serveDist() {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`no ${DIST}/index.html: build first with \`trunk build --release\` (./dev test does)`);
+  }
+  const root = mkdtempSync(join(tmpdir(), 'storm-e2e-'));
+  mkdirSync(join(root, 'blog'));
+  symlinkSync(DIST, join(root, 'blog', 'demo'));
+  const port = await freePort();
+  const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1'],
+    { cwd: root, stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}${SUB_PATH}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url)).ok) break; } catch { /* not up yet */ }
+    await sleep(100);
+  }
+  const stop = () => {
+    if (server.exitCode === null) process.kill(server.pid);
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { url, stop };
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+/** Opens a page that records console errors, page errors and panics into `page.errors`. */
+export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
+  const page = await browser.newPage({ viewport });
+  page.errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' || /panicked at/.test(m.text())) page.errors.push(m.text()); });
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.goto(url, { waitUntil: 'load', timeout: 30000 });
+  await page.locator('canvas').first().waitFor({ state: 'visible', timeout: 20000 });
+  return page;
+}
+
+/** Mean and standard deviation of R+G+B over a PNG. */
+export function pixelStats(png) {
+  const p = pngjs.PNG.sync.read(png);
+  let s = 0, s2 = 0;
+  const n = p.width * p.height;
+  for (let i = 0; i < p.data.length; i += 4) {
+    const v = p.data[i] + p.data[i + 1] + p.data[i + 2];
+    s += v; s2 += v * v;
+  }
+  return { mean: s / n, sd: Math.sqrt(Math.max(0, s2 / n - (s / n) ** 2)) };
+}
+
+/** Screenshots the canvas until it is not blank (sd > 3); returns the PNG or null. */
+export async function waitForDrawnCanvas(page, tries = 100) {
+  const canvas = page.locator('canvas').first();
+  for (let i = 0; i < tries; i++) {
+    const shot = await canvas.screenshot();
+    if (pixelStats(shot).sd > 3) return shot;
+    await sleep(100);
+  }
+  return null;
+}
+
+export const minuteOf = async (page) => Number(await page.locator('[data-minute]').first().getAttribute('data-minute'));
+export const stateOf = (page) => page.locator('[data-state]').first().getAttribute('data-state');
