@@ -78,13 +78,26 @@ impl Mesh {
         f64::from(size.into_iter().max().unwrap_or(0)) / f64::from(live)
     }
 
-    /// ⟨k⟩ and ⟨k²⟩ over the given nodes.
-    pub fn moments(&self, nodes: std::ops::Range<usize>) -> (f64, f64) {
-        let n = nodes.len().max(1) as f64;
-        let (s1, s2) = self.degree[nodes].iter().fold((0.0, 0.0), |(a, b), &k| {
+    /// Degrees within the sub-mesh of nodes `0..n` (the user-run supernodes, without mega links).
+    pub fn degrees_within(&self, n: usize) -> Vec<u32> {
+        let mut d = vec![0u32; n];
+        for &[a, b] in &self.edges {
+            if (a as usize) < n && (b as usize) < n {
+                d[a as usize] += 1;
+                d[b as usize] += 1;
+            }
+        }
+        d
+    }
+
+    /// ⟨k⟩ and ⟨k²⟩ of the sub-mesh of nodes `0..n`.
+    pub fn moments(&self, n: usize) -> (f64, f64) {
+        let d = self.degrees_within(n);
+        let len = d.len().max(1) as f64;
+        let (s1, s2) = d.iter().fold((0.0, 0.0), |(a, b), &k| {
             let k = f64::from(k);
             (a + k, b + k * k)
         });
-        (s1 / n, s2 / n)
+        (s1 / len, s2 / len)
     }
 }

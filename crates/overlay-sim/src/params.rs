@@ -177,14 +177,16 @@ impl Params {
             mega_supernodes: default_megas(supernodes),
             mega_capacity_factor: 100.0,
             mega_waves: 4,
-            mega_first_wave_min: 12 * 60,
-            mega_wave_interval_min: 6 * 60,
+            mega_first_wave_min: 16 * 60,
+            mega_wave_interval_min: 4 * 60,
             mega_ramp_min: 120,
             mega_reach: 0.5,
             kill_fraction: 0.25,
             diurnal_amplitude: 0.2,
             session_min: 240,
-            sn_session_min: 600,
+            // A 30-supernode classroom feels each host's departure 1,600 times harder than the
+            // real network: its hosts stay longer so the network is calm until the trigger.
+            sn_session_min: if scale == Scale::Classroom { 3000 } else { 600 },
         }
     }
 

@@ -34,7 +34,7 @@ pub fn run(sc: &Scenario, hours: u32) -> (World, Vec<Metrics>) {
 }
 
 pub fn summarize(w: &World, series: &[Metrics]) -> Summary {
-    let (k1, k2) = w.mesh().moments(0..w.ordinary_slots());
+    let (k1, k2) = w.mesh().moments(w.ordinary_slots());
     let trigger = w.trigger_minute().unwrap_or(0);
     let peak = series.iter().filter(|m| m.t_min >= trigger).max_by(|a, b| a.signalling_ratio.total_cmp(&b.signalling_ratio));
     let trough = series.iter().filter(|m| m.t_min >= trigger).min_by(|a, b| a.online_fraction().total_cmp(&b.online_fraction()));

@@ -131,7 +131,7 @@ impl Scenario {
         let at = |minute, what| ScriptedEvent { minute, what };
         match self.name.as_str() {
             "dec-2010" | "dec-2010-no-mega" => {
-                ev.push(at(270, Scripted::ImOverload { capacity: 0.3, minutes: 45 }));
+                ev.push(at(270, Scripted::ImOverload { capacity: 0.3, minutes: 12 }));
                 if p.mega_supernodes > 0 {
                     let waves = p.mega_waves.min(p.mega_supernodes).max(1);
                     for w in 0..waves {

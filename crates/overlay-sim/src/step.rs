@@ -30,6 +30,7 @@ impl World {
         self.accepted_now.fill(0);
         if self.trigger_min == Some(t) {
             self.alive_at_trigger = self.ordinary_alive() as u32;
+            self.first_wave_pending = (0..self.n_ord).map(|i| self.state[i] == state::ALIVE).collect();
         }
         self.apply_script(t, &mut events);
         for a in &inputs.actions {
@@ -92,7 +93,11 @@ impl World {
         };
         let a = due_total as f64;
 
-        let churn_off = churn * (self.expected(t.saturating_sub(1)) as f32 / e_now.max(1) as f32).max(0.0);
+        // Log-offs: normal session ends, plus the evening decline (users above the daily
+        // cycle's expectation leave within about half an hour).
+        let wanting = (self.attached_total + self.retry_total + self.login_queue + self.down_total) as f32;
+        let excess = ((wanting - e_now as f32) / wanting.max(1.0)).max(0.0);
+        let churn_off = churn + excess / 30.0;
         let mut tot = Totals::default();
 
         // Mega-supernodes first: attempts that reach one (through the operator's login and
@@ -108,7 +113,7 @@ impl World {
                 let rate = (self.cap[i] * CLIENT_SHARE / 60.0 * ramp) as u32;
                 let room = limit.saturating_sub(self.attached[i]).min(rate);
                 let acc = room.min(per as u32);
-                let off = (self.attached[i] as f32 * churn_off) as u32;
+                let off = sround(self.attached[i] as f32 * churn_off, self.rng.f64() as f32);
                 tot.off += u64::from(off);
                 self.attached[i] = self.attached[i] - off.min(self.attached[i]) + acc;
                 self.accepted_now[i] = acc;
@@ -130,6 +135,7 @@ impl World {
         let reboot = if t < self.mass_restart_until { self.mass_restart_rate } else { 0.0 };
         let buggy_att = frac(self.attached_buggy, self.attached_total) as f32;
 
+        let spread = (3.5 / (probes_per_slot + 1.0).sqrt()).min(1.0);
         let mut accepting = 0usize;
         for i in 0..n_ord {
             let [u0, u1, u2, u3] = self.rng.quad();
@@ -142,9 +148,7 @@ impl World {
                     self.timer[i] = self.restart_draw(u1);
                     self.since[i] = t;
                     events.push(Event::at(t, EventKind::Crash, i));
-                    if in_trigger_window && self.trigger_min.is_some_and(|tm| self.since[i] < tm) {
-                        self.first_wave_lost += 1;
-                    }
+                    self.count_first_wave(i, in_trigger_window);
                 } else if self.timer[i] <= t {
                     self.transition(i, t, &mut events);
                 }
@@ -163,9 +167,7 @@ impl World {
             if let Some((s, c, until)) = host_gone {
                 if c == cause::BUG || c == cause::REBOOT {
                     events.push(Event::at(t, if c == cause::BUG { EventKind::Crash } else { EventKind::Rebooted }, i));
-                    if in_trigger_window && self.trigger_min.is_some_and(|tm| self.since[i] < tm) {
-                        self.first_wave_lost += 1;
-                    }
+                    self.count_first_wave(i, in_trigger_window);
                 }
                 self.fail(i, s, c, until, &mut tot);
                 continue;
@@ -181,7 +183,8 @@ impl World {
             tot.rebooted += u64::from(rebooted);
 
             // Arrivals from the retry pool and the probe load.
-            let noise = 0.5 + u3;
+            // Poisson-like scatter of probes and arrivals between supernodes.
+            let noise = 1.0 + (u3 - 0.5) * spread;
             let probes = probes_per_slot * noise;
             let limit = (self.cap[i] * CLIENT_SHARE / client_cost) as u32;
             let acc = if self.ewma[i] <= ACCEPT_MAX_LOAD {
@@ -224,8 +227,13 @@ impl World {
         let failed = due_total.saturating_sub(tot.accepted);
         let failed_buggy = due_buggy.saturating_sub(acc_buggy).min(failed);
         self.reschedule(t, &due, failed, failed_buggy, churn);
-        // Orphans notice at once and retry next minute.
-        self.push_retry(t + 1, 0, tot.orphaned, orphan_buggy);
+        // Orphans notice the loss over the next keep-alive rounds (1–4 minutes) and retry.
+        let q = tot.orphaned / 4;
+        let qb = orphan_buggy / 4;
+        for d in 1..=4u32 {
+            let (n, nb) = if d == 4 { (tot.orphaned - 3 * q, orphan_buggy - 3 * qb) } else { (q, qb) };
+            self.push_retry(t + d, 0, n, nb);
+        }
 
         // Crashed and rebooting clients come back when their users restart them; then they sign in.
         let (back, back_buggy) = std::mem::take(&mut self.down[slot]);
@@ -269,6 +277,14 @@ impl World {
                 _ => 1,
             })
             .unwrap_or(1)
+    }
+
+    /// Counts a host lost to the trigger itself, once per slot that was serving at the trigger.
+    fn count_first_wave(&mut self, i: usize, in_window: bool) {
+        if in_window && self.first_wave_pending.get(i).copied().unwrap_or(false) {
+            self.first_wave_pending[i] = false;
+            self.first_wave_lost += 1;
+        }
     }
 
     fn restart_draw(&self, u: f32) -> u32 {
@@ -496,9 +512,13 @@ impl World {
     fn metrics_with(&self, tot: &Totals, probe_load_per_slot: f32, unit: f32) -> Metrics {
         let t = self.minute;
         let e = self.expected(t);
-        let alive = self.ordinary_alive();
-        let megas = (self.n_ord..self.state.len()).filter(|&i| self.state[i] == state::ALIVE).count();
-        let max_load = (0..self.state.len()).filter(|&i| self.state[i] == state::ALIVE).map(|i| self.load[i]).fold(0.0f32, f32::max);
+        let (mut alive, mut megas, mut max_load) = (0usize, 0usize, 0.0f32);
+        for (i, (&s, &l)) in self.state.iter().zip(&self.load).enumerate() {
+            if s == state::ALIVE {
+                if i < self.n_ord { alive += 1 } else { megas += 1 }
+                max_load = max_load.max(l);
+            }
+        }
         // Normal traffic at a supernode for this time of day.
         let normal = self.p.peers as f64 / self.n_ord as f64 * self.diurnal(t) * f64::from(unit);
         let per_sn = if tot.alive > 0 { tot.offered / tot.alive as f64 } else { f64::from(probe_load_per_slot) };

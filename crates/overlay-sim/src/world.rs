@@ -42,7 +42,9 @@ pub(crate) const RING: usize = 128;
 /// Back-off levels tracked for the exponential policy.
 pub(crate) const LEVELS: usize = 8;
 /// Extra mega slots the sandbox user can inject by hand.
-pub const USER_MEGAS: usize = 32;
+pub const USER_MEGAS: usize = 16;
+/// The least capacity over normal peak load a promoted supernode has (our assumption).
+pub(crate) const H_MIN: f64 = 1.5;
 /// Share of a supernode's capacity it lets clients fill (the rest is signalling room).
 pub(crate) const CLIENT_SHARE: f32 = 0.7;
 
@@ -104,6 +106,8 @@ pub struct World {
     pub(crate) gc_dirty: bool,
     pub(crate) first_wave_lost: u32,
     pub(crate) alive_at_trigger: u32,
+    /// Slots serving at the trigger and not yet counted in the first wave.
+    pub(crate) first_wave_pending: Vec<bool>,
     pub(crate) last: crate::Metrics,
 }
 
@@ -150,9 +154,10 @@ impl World {
             let (cx, cy, spread, _) = region.copied().unwrap_or(REGIONS[2]);
             x.push((cx + spread * rng.normal() as f32).clamp(0.02, 0.98));
             y.push((cy + spread * 0.8 * rng.normal() as f32).clamp(0.14, 0.98));
-            // Capacity over the normal peak load: 1 + headroom × a mean-one log-normal.
+            // Capacity over the normal peak load: at least H_MIN (promotion demands spare
+            // resources), mean 1 + headroom, log-normal spread above the minimum.
             let ln = libm::exp(sigma * rng.normal() - sigma * sigma / 2.0);
-            let h = 1.0 + p.capacity_headroom * ln;
+            let h = H_MIN.min(1.0 + p.capacity_headroom) + (1.0 + p.capacity_headroom - H_MIN).max(0.0) * ln;
             cap.push((h as f32) * clients_mean * unit);
             // Stronger hosts keep more mesh links: degree grows with capacity (at least 2).
             want_degree.push(((3.0 * libm::pow(h / (1.0 + p.capacity_headroom), 0.6)).round() as u32).clamp(2, 60));
@@ -168,7 +173,7 @@ impl World {
         // Megas link to many supernodes and to each other (they are the operator's hubs).
         let mut edges = std::mem::take(&mut mesh.edges);
         for m in n_ord..n {
-            for _ in 0..12.min(n_ord) {
+            for _ in 0..12.min(n_ord / 3).max(1) {
                 let o = rng.below(n_ord) as u32;
                 edges.push([o, m as u32]);
             }
@@ -229,6 +234,7 @@ impl World {
             gc_dirty: true,
             first_wave_lost: 0,
             alive_at_trigger: 0,
+            first_wave_pending: vec![],
             last: crate::Metrics::default(),
             rng,
             p,
