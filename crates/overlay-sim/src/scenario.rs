@@ -77,7 +77,7 @@ impl Scenario {
                 let (peers, sn) = scale.sizes();
                 p.peers = peers * 55 / 230;
                 p.supernodes = (u64::from(sn) * 55 / 230).max(10) as u32;
-                p.capacity_headroom = 2.5;
+                p.capacity_headroom = 1.5;
                 p.buggy_share = 0.0;
                 p.mega_supernodes = 0;
                 p.login_capacity = 1.5;

@@ -196,7 +196,7 @@ impl World {
             self.attached[i] += acc;
             self.accepted_now[i] = acc;
             tot.accepted += u64::from(acc);
-            let offered = self.attached[i] as f32 * client_cost + probes * p.probe_cost as f32 + acc as f32 * JOIN_COST;
+            let offered = self.attached[i] as f32 * client_cost + probes * p.probe_cost as f32 + acc as f32 * JOIN_COST + self.mesh_load[i];
             let l = offered / self.cap[i];
             self.load[i] = l;
             self.ewma[i] = 0.5 * (self.ewma[i] + l);

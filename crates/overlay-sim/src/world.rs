@@ -45,6 +45,9 @@ pub(crate) const LEVELS: usize = 8;
 pub const USER_MEGAS: usize = 16;
 /// The least capacity over normal peak load a promoted supernode has (our assumption).
 pub(crate) const H_MIN: f64 = 1.5;
+/// A mesh link's routing load, as a share of a mean supernode's client count (our figure:
+/// a supernode with 10 links spends a fifth of its normal load routing for the overlay).
+pub(crate) const MESH_LINK_COST: f32 = 0.02;
 /// Share of a supernode's capacity it lets clients fill (the rest is signalling room).
 pub(crate) const CLIENT_SHARE: f32 = 0.7;
 
@@ -67,6 +70,8 @@ pub struct World {
     pub(crate) y: Vec<f32>,
     /// Capacity in load units a minute (a connected client costs one unit).
     pub(crate) cap: Vec<f32>,
+    /// Load a supernode carries for its mesh links (searches and presence it routes for neighbours).
+    pub(crate) mesh_load: Vec<f32>,
     pub(crate) state: Vec<u8>,
     pub(crate) timer: Vec<u32>,
     pub(crate) since: Vec<u32>,
@@ -184,6 +189,7 @@ impl World {
         edges.sort_unstable();
         edges.dedup();
         let mesh = Mesh::from_edges(n, edges);
+        let mesh_load = mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect();
 
         let sn_buggy_share = (p.buggy_share / p.windows_share).min(1.0);
         let mut w = World {
@@ -199,6 +205,7 @@ impl World {
             user_mega_next: n_ord + n_scripted_megas,
             x,
             y,
+            mesh_load,
             cap,
             state: vec![state::ALIVE; n],
             timer: vec![0; n],
