@@ -29,6 +29,15 @@ pub fn load_bucket(load: f32) -> usize {
     }
 }
 
+/// Where the model's unit square goes on a `w`×`h` canvas: (left, top, width, height), centred,
+/// inside `margin`, its aspect ratio kept between 1:1 and 2.4:1 so the map is never squashed.
+pub fn map_rect(w: f64, h: f64, margin: f64) -> (f64, f64, f64, f64) {
+    let (bw, bh) = ((w - 2.0 * margin).max(1.0), (h - 2.0 * margin).max(1.0));
+    let aspect = (bw / bh).clamp(1.0, 2.4);
+    let (mw, mh) = if bw / bh > aspect { (bh * aspect, bh) } else { (bw, bw / aspect) };
+    (margin + (bw - mw) / 2.0, margin + (bh - mh) / 2.0, mw, mh)
+}
+
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio (so it stays sharp and
 /// follows resizes). Returns the size in device pixels and the pixel ratio.
 pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
@@ -65,10 +74,11 @@ pub fn draw(ctx: &CanvasRenderingContext2d, w: u32, h: u32, dpr: f64, snap: &Sna
     let margin = 16.0 * dpr;
     let r = (w.min(h) * 0.012).clamp(3.0 * dpr, 9.0 * dpr);
     let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_load.len());
+    let (ox, oy, mw, mh) = map_rect(w, h, margin);
     let at = |i: usize| {
         (
-            margin + f64::from(snap.sn_x[i].clamp(0.0, 1.0)) * (w - 2.0 * margin),
-            margin + f64::from(snap.sn_y[i].clamp(0.0, 1.0)) * (h - 2.0 * margin),
+            ox + f64::from(snap.sn_x[i].clamp(0.0, 1.0)) * mw,
+            oy + f64::from(snap.sn_y[i].clamp(0.0, 1.0)) * mh,
         )
     };
     let circle = |x: f64, y: f64, r: f64| {
@@ -148,7 +158,21 @@ pub fn animation_loop(mut frame: impl FnMut(f64) -> bool + 'static) {
 
 #[cfg(test)]
 mod tests {
-    use super::load_bucket;
+    use super::{load_bucket, map_rect};
+
+    #[test]
+    fn map_keeps_its_aspect_within_bounds_and_fits() {
+        for (w, h) in [(1280.0, 560.0), (344.0, 480.0), (3840.0, 600.0), (10.0, 10.0)] {
+            let (x, y, mw, mh) = map_rect(w, h, 4.0);
+            assert!(x >= 4.0 - 1e-9 && y >= 4.0 - 1e-9, "{w}x{h}");
+            assert!(x + mw <= w - 4.0 + 1e-9 && y + mh <= h - 4.0 + 1e-9, "{w}x{h}");
+            let a = mw / mh;
+            assert!((1.0 - 1e-9..=2.4 + 1e-9).contains(&a), "{w}x{h}: aspect {a}");
+        }
+        // Wide enough: fills the width.
+        let (_, _, mw, _) = map_rect(1280.0, 560.0, 0.0);
+        assert_eq!(mw, 1280.0);
+    }
 
     #[test]
     fn load_buckets_are_ordered_and_total() {
