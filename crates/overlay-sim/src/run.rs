@@ -72,3 +72,26 @@ pub fn series_hash(series: &[Metrics]) -> u64 {
     }
     h
 }
+
+/// The runs whose series hashes are checked in (`tests/hashes.txt`), natively and in Wasm:
+/// (scenario, scale, seed, hours).
+pub fn hash_table_runs() -> Vec<(&'static str, crate::Scale, u64, u32)> {
+    let mut v = vec![];
+    for name in crate::scenario::NAMES {
+        for scale in [crate::Scale::Classroom, crate::Scale::City] {
+            for seed in [1, 2] {
+                v.push((name, scale, seed, 12));
+            }
+        }
+    }
+    v.push(("dec-2010", crate::Scale::Real, 1, 6));
+    v
+}
+
+/// One line of the hash table: `scenario scale seed hours hash`.
+pub fn hash_line(name: &str, scale: crate::Scale, seed: u64, hours: u32) -> Result<String, crate::ParamError> {
+    let mut sc = Scenario::preset_at(name, scale)?;
+    sc.set("seed", &seed.to_string())?;
+    let (_, series) = run(&sc, hours);
+    Ok(format!("{name} {} {seed} {hours} {:016x}", scale.name(), series_hash(&series)))
+}

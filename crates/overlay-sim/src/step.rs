@@ -12,6 +12,9 @@ use crate::scenario::Scripted;
 use crate::world::{cause, normal_unit, state, World, CLIENT_SHARE, LEVELS, RING};
 use crate::{Action, Event, EventKind, Inputs, Metrics, StepReport};
 
+/// At real scale the giant component is recomputed every this many minutes (it costs a
+/// union-find pass over the whole mesh); small networks recompute it every minute.
+const GC_EVERY_MIN: u32 = 10;
 /// Minutes between a supernode host leaving and a replacement candidate being picked.
 const VACANCY_GAP: u32 = 10;
 /// Accepting stops above this two-minute load (the supernode keeps room for signalling).
@@ -138,11 +141,11 @@ impl World {
         let spread = (3.5 / (probes_per_slot + 1.0).sqrt()).min(1.0);
         let mut accepting = 0usize;
         for i in 0..n_ord {
-            let [u0, u1, u2, u3] = self.rng.quad();
             let st = self.state[i];
             if st != state::ALIVE {
                 // A shut-down supernode's host still runs the client, and the bug can crash it.
-                if st == state::SHUTDOWN && self.buggy[i] && h_client > 0.0 && u0 < h_client {
+                let [u0, u1, ..] = if st == state::SHUTDOWN && self.buggy[i] && h_client > 0.0 { self.rng.quad() } else { [1.0; 4] };
+                if u0 < h_client {
                     self.state[i] = state::CRASHED;
                     self.cause[i] = cause::BUG;
                     self.timer[i] = self.restart_draw(u1);
@@ -154,6 +157,7 @@ impl World {
                 }
                 continue;
             }
+            let [u0, u1, u2, u3] = self.rng.quad();
             // Host events: the bug, a reboot, the host leaving.
             let host_gone = if self.buggy[i] && h_client > 0.0 && u0 < h_client {
                 Some((state::CRASHED, cause::BUG, self.restart_draw(u1)))
@@ -258,7 +262,7 @@ impl World {
         self.minute = t;
         let changed = events.iter().any(|e| e.kind.changes_mesh()) || tot.orphaned > 0;
         self.gc_dirty |= changed;
-        if self.gc_dirty && (self.state.len() < 10_000 || t % 5 == 0) {
+        if self.gc_dirty && (self.state.len() < 10_000 || t % GC_EVERY_MIN == 0) {
             let st = &self.state;
             self.gc = self.mesh.giant_fraction(|i| st[i] == state::ALIVE);
             self.gc_dirty = false;

@@ -7,7 +7,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]
-       overlay-sim list            (scenarios and parameters with their defaults)";
+       overlay-sim list            (scenarios and parameters with their defaults)
+       overlay-sim hashes          (the determinism table, tests/hashes.txt)";
 
 struct Args {
     scenario: Scenario,
@@ -67,6 +68,18 @@ fn main() -> ExitCode {
         let p = overlay_sim::Params::for_scale(overlay_sim::Scale::Real);
         for k in overlay_sim::Params::KEYS {
             println!("  {k} = {}", p.get(k).unwrap_or_default());
+        }
+        return ExitCode::SUCCESS;
+    }
+    if args.first().map(String::as_str) == Some("hashes") {
+        for (name, scale, seed, hours) in overlay_sim::run::hash_table_runs() {
+            match overlay_sim::run::hash_line(name, scale, seed, hours) {
+                Ok(line) => println!("{line}"),
+                Err(e) => {
+                    eprintln!("overlay-sim: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
         }
         return ExitCode::SUCCESS;
     }
