@@ -33,5 +33,26 @@ fn replay_48h(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_minute, replay_48h);
+/// Scrubbing a 48-hour real-scale run: restore the checkpoint at or before the target and replay.
+fn scrub_real(c: &mut Criterion) {
+    let mut h = overlay_sim::History::new(Scenario::preset_at("dec-2010", Scale::Real).expect("preset"));
+    for _ in 0..48 * 60 {
+        h.step();
+    }
+    let mut g = c.benchmark_group("scrub a 48 h real run");
+    g.sample_size(20);
+    // The worst case replays 119 minutes from a checkpoint; the typical one about 60.
+    for (name, target) in [("to 01:59 past a checkpoint (worst)", 2 * 60 * 10 + 119), ("to a checkpoint + 60 min (typical)", 2 * 60 * 20 + 60)] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                h.seek(0);
+                h.seek(target);
+                black_box(h.metrics())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, one_minute, replay_48h, scrub_real);
 criterion_main!(benches);

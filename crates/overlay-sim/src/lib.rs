@@ -34,6 +34,7 @@
 //! ```
 
 pub mod clock;
+pub mod history;
 pub mod mesh;
 pub mod params;
 mod report;
@@ -47,6 +48,7 @@ pub mod world;
 
 pub use params::{ParamError, Params, RetryPolicy, Scale};
 pub use report::{Action, Event, EventKind, Inputs, Metrics, StepReport};
+pub use history::{History, Marker};
 pub use scenario::Scenario;
 pub use snapshot::Snapshot;
 pub use world::World;
