@@ -2,8 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use overlay_sim::Scale;
-use supernode_storm::{show_error_overlay, Player, OVERLAY_ID};
+use supernode_storm::{show_error_overlay, App, OVERLAY_ID};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -39,7 +38,7 @@ fn find(root: &Element, selector: &str) -> Element {
 #[wasm_bindgen_test]
 async fn play_pause_toggles_state_and_time_stops() {
     let host = host();
-    let _mounted = leptos::mount::mount_to(host.clone(), || view! { <Player scale=Scale::Classroom/> });
+    let _mounted = leptos::mount::mount_to(host.clone(), || view! { <App/> });
     let root = find(&host, "[data-state]");
     assert_eq!(root.get_attribute("data-state").as_deref(), Some("playing"));
     assert!(host.query_selector("canvas").ok().flatten().is_some(), "a canvas is rendered");
@@ -69,7 +68,7 @@ async fn play_pause_toggles_state_and_time_stops() {
 async fn canvas_backing_store_follows_css_size() {
     let host = host();
     host.set_attribute("style", "width: 300px").expect("style");
-    let _mounted = leptos::mount::mount_to(host.clone(), || view! { <Player scale=Scale::Classroom/> });
+    let _mounted = leptos::mount::mount_to(host.clone(), || view! { <App/> });
     sleep(200).await;
     let canvas: web_sys::HtmlCanvasElement = find(&host, "canvas").unchecked_into();
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);

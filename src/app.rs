@@ -1,0 +1,101 @@
+//! The page: header, the stage (canvas) with its controls, timeline and charts, the side
+//! panel (story, inspector, legend, sandbox, event log) and the sources. Reads the URL once.
+
+use leptos::prelude::*;
+
+use crate::app_state::AppState;
+use crate::url::{self, Controls};
+use crate::{player, view, Sources};
+
+/// The query string of the page ("" outside a browser).
+fn location_search() -> String {
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
+}
+
+/// Whether the visitor asked for reduced motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let u = url::parse(&location_search());
+    let state = AppState::new(u.scenario.clone());
+    provide_context(state);
+    provide_context(u.clone());
+    state.speed.set(u.speed);
+    if u.t > 0 {
+        state.seek(u.t);
+    }
+    state.playing.set(u.autoplay.unwrap_or(!u.embed) && !prefers_reduced_motion());
+    for n in &u.notices {
+        state.notify(n.clone());
+    }
+    let chrome = !u.embed;
+    let controls = u.controls;
+    view! {
+        <div
+            class="app"
+            class:embed=u.embed
+            data-state=move || if state.playing.get() { "playing" } else { "paused" }
+            data-minute=move || state.minute.get().to_string()
+        >
+            <Show when=move || chrome>
+                <header class="site-header">
+                    <h1>"Supernode Storm"</h1>
+                    <p class="tagline">
+                        "How Skype's peer-to-peer network lost its supernodes on 22 December 2010 — and how it was brought back."
+                    </p>
+                </header>
+            </Show>
+            <Notices/>
+            <main class="layout">
+                <section class="stage-col">
+                    <view::Stage/>
+                    <Show when=move || controls != Controls::None>
+                        <player::ControlsBar/>
+                        <player::Timeline/>
+                    </Show>
+                    <Show when=move || controls == Controls::Full>
+                        <view::Charts/>
+                    </Show>
+                </section>
+                <Show when=move || controls == Controls::Full>
+                    <aside class="side-col">
+                        <player::StoryPanel/>
+                        <view::Inspector/>
+                        <view::Legend/>
+                        <player::SandboxPanel/>
+                        <view::EventLog/>
+                    </aside>
+                </Show>
+            </main>
+            <player::KeyboardShortcuts/>
+            <Show when=move || chrome>
+                <Sources/>
+            </Show>
+        </div>
+    }
+}
+
+/// Dismissible notices (bad URL values, rejected settings).
+#[component]
+fn Notices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <Show when=move || !state.notices.with(Vec::is_empty)>
+            <div class="notices" role="status">
+                <ul>
+                    <For each=move || state.notices.get() key=|n| n.clone() let:n>
+                        <li>{n}</li>
+                    </For>
+                </ul>
+                <button type="button" class="dismiss" aria-label="Dismiss notices" on:click=move |_| state.notices.set(vec![])>
+                    "×"
+                </button>
+            </div>
+        </Show>
+    }
+}
