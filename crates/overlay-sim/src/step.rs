@@ -29,8 +29,9 @@ impl World {
     pub fn step(&mut self, inputs: &Inputs) -> StepReport {
         let t = self.minute + 1;
         let mut events = Vec::new();
-        self.orphaned_now.fill(0);
-        self.accepted_now.fill(0);
+        // orphaned_now / accepted_now are rewritten for every user-run slot in the main pass.
+        self.orphaned_now[self.n_ord..].fill(0);
+        self.accepted_now[self.n_ord..].fill(0);
         if self.trigger_min == Some(t) {
             self.alive_at_trigger = self.ordinary_alive() as u32;
             self.first_wave_pending = (0..self.n_ord).map(|i| self.state[i] == state::ALIVE).collect();
@@ -124,6 +125,8 @@ impl World {
                 let offered = self.attached[i] as f32 * client_cost + per * JOIN_COST;
                 self.load[i] = offered / (self.cap[i] * ramp.max(0.01));
                 self.ewma[i] = 0.5 * (self.ewma[i] + self.load[i]);
+                tot.megas += 1;
+                tot.max_load = tot.max_load.max(self.load[i]);
             }
         }
         let a_ord = (a - accepted_mega as f64).max(0.0);
@@ -142,6 +145,8 @@ impl World {
         let mut accepting = 0usize;
         for i in 0..n_ord {
             let st = self.state[i];
+            self.orphaned_now[i] = 0;
+            self.accepted_now[i] = 0;
             if st != state::ALIVE {
                 // A shut-down supernode's host still runs the client, and the bug can crash it.
                 let [u0, u1, ..] = if st == state::SHUTDOWN && self.buggy[i] && h_client > 0.0 { self.rng.quad() } else { [1.0; 4] };
@@ -207,6 +212,10 @@ impl World {
             tot.offered += f64::from(offered);
             tot.load_sum += f64::from(l);
             tot.alive += 1;
+            if !(p.overload_shutdown && self.ewma[i] > 1.0) {
+                tot.alive_end += 1;
+                tot.max_load = tot.max_load.max(l);
+            }
             if p.overload_shutdown && self.ewma[i] > 1.0 {
                 self.cause_load[i] = self.ewma[i];
                 events.push(Event { minute: t, kind: EventKind::OverloadShutdown, sn: i as u32, value: self.ewma[i] });
@@ -215,6 +224,7 @@ impl World {
             }
         }
         self.accepting_prev = accepting.max(1);
+        tot.counted = true;
         tot.accepted += accepted_mega;
 
         // Peers moved: the attached cohort's totals.
@@ -516,13 +526,19 @@ impl World {
     fn metrics_with(&self, tot: &Totals, probe_load_per_slot: f32, unit: f32) -> Metrics {
         let t = self.minute;
         let e = self.expected(t);
-        let (mut alive, mut megas, mut max_load) = (0usize, 0usize, 0.0f32);
-        for (i, (&s, &l)) in self.state.iter().zip(&self.load).enumerate() {
-            if s == state::ALIVE {
-                if i < self.n_ord { alive += 1 } else { megas += 1 }
-                max_load = max_load.max(l);
+        // After a step the main pass has counted them; otherwise (initial state, kills) count.
+        let (alive, megas, max_load) = if tot.counted {
+            (tot.alive_end as usize, tot.megas as usize, tot.max_load)
+        } else {
+            let (mut alive, mut megas, mut max_load) = (0usize, 0usize, 0.0f32);
+            for (i, (&s, &l)) in self.state.iter().zip(&self.load).enumerate() {
+                if s == state::ALIVE {
+                    if i < self.n_ord { alive += 1 } else { megas += 1 }
+                    max_load = max_load.max(l);
+                }
             }
-        }
+            (alive, megas, max_load)
+        };
         // Normal traffic at a supernode for this time of day.
         let normal = self.p.peers as f64 / self.n_ord as f64 * self.diurnal(t) * f64::from(unit);
         let per_sn = if tot.alive > 0 { tot.offered / tot.alive as f64 } else { f64::from(probe_load_per_slot) };
@@ -548,6 +564,11 @@ impl World {
 
 #[derive(Default)]
 struct Totals {
+    /// Whether the main pass filled `alive_end`, `megas` and `max_load`.
+    counted: bool,
+    alive_end: u64,
+    megas: u64,
+    max_load: f32,
     off: u64,
     crashed: u64,
     rebooted: u64,
