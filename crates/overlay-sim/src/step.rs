@@ -159,6 +159,9 @@ impl World {
                     self.count_first_wave(i, in_trigger_window);
                 } else if self.timer[i] <= t {
                     self.transition(i, t, &mut events);
+                    if self.state[i] == state::ALIVE {
+                        tot.alive_end += 1;
+                    }
                 }
                 continue;
             }
