@@ -1,42 +1,31 @@
-//! Drawing the model on a canvas: one pass over the snapshot's flat arrays per frame,
-//! one path per colour, no per-node objects or signals.
+//! Drawing the model on a canvas. Two layers: a *base* (peers, links, supernodes, servers) on an
+//! off-screen canvas, redrawn only when the minute, the run, the camera, the size or the story's
+//! highlight changes; and an *overlay* drawn every frame on top (flashes, pulses, particles,
+//! arriving mega-supernodes, the selection). Shapes are batched: one path per colour.
 
 use std::cell::RefCell;
+use std::f64::consts::TAU;
 use std::rc::Rc;
 
-use overlay_sim::world::state;
+use overlay_sim::world::{cause, state, IM_XY, LOGIN_XY};
 use overlay_sim::Snapshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-const BACKGROUND: &str = "#0b1020";
-const DEAD: &str = "#8a93a6";
-const OVERLOAD_RING: &str = "#ff5a36";
-const PROMOTING: &str = "#cfd6e6";
-/// Sequential, colour-blind-safe fills (viridis), from idle to full load.
-const LOAD_FILLS: [&str; 4] = ["#3b528b", "#21918c", "#5ec962", "#fde725"];
+use super::anim::{self, Particles};
+use super::camera::View;
+use super::colors::{self, load_bucket};
+use super::raster::{Drawn, Raster};
+use crate::app_state::Highlight;
 
-/// Which of `LOAD_FILLS` a supernode with this load (load / capacity) is drawn in.
-pub fn load_bucket(load: f32) -> usize {
-    if load.is_nan() || load < 0.25 {
-        0
-    } else if load < 0.5 {
-        1
-    } else if load < 0.75 {
-        2
-    } else {
-        3
-    }
-}
-
-/// Where the model's unit square goes on a `w`×`h` canvas: (left, top, width, height), centred,
-/// inside `margin`, its aspect ratio kept between 1:1 and 2.4:1 so the map is never squashed.
-pub fn map_rect(w: f64, h: f64, margin: f64) -> (f64, f64, f64, f64) {
-    let (bw, bh) = ((w - 2.0 * margin).max(1.0), (h - 2.0 * margin).max(1.0));
-    let aspect = (bw / bh).clamp(1.0, 2.4);
-    let (mw, mh) = if bw / bh > aspect { (bh * aspect, bh) } else { (bw, bw / aspect) };
-    (margin + (bw - mw) / 2.0, margin + (bh - mh) / 2.0, mw, mh)
-}
+/// Above this many supernodes on screen, the dense raster layer replaces vector shapes.
+pub const VECTOR_MAX: usize = 2500;
+/// Mesh links stroked per redraw at most (the rest are sampled out: level of detail).
+pub const EDGES_MAX: usize = 2500;
+/// Peers drawn one dot each at most (beyond, halos).
+pub const PEER_DOTS_MAX: usize = 8000;
+/// Particles per simulated minute.
+pub const PARTICLES_PER_MINUTE: usize = 220;
 
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio (so it stays sharp and
 /// follows resizes). Returns the size in device pixels and the pixel ratio.
@@ -64,72 +53,506 @@ pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d
     }
 }
 
-/// Draws one frame: live supernodes as discs filled by load, failed ones as grey rings,
-/// slots being promoted as small rings; vacant slots are not drawn.
-pub fn draw(ctx: &CanvasRenderingContext2d, w: u32, h: u32, dpr: f64, snap: &Snapshot<'_>, minute: u32) {
-    let (w, h) = (f64::from(w), f64::from(h));
-    ctx.set_fill_style_str(BACKGROUND);
-    ctx.fill_rect(0.0, 0.0, w, h);
+/// The margin around the map, in device pixels.
+pub fn margin(dpr: f64) -> f64 {
+    16.0 * dpr
+}
 
-    let margin = 16.0 * dpr;
-    let r = (w.min(h) * 0.012).clamp(3.0 * dpr, 9.0 * dpr);
-    let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_load.len());
-    let (ox, oy, mw, mh) = map_rect(w, h, margin);
-    let at = |i: usize| {
-        (
-            ox + f64::from(snap.sn_x[i].clamp(0.0, 1.0)) * mw,
-            oy + f64::from(snap.sn_y[i].clamp(0.0, 1.0)) * mh,
-        )
-    };
-    let circle = |x: f64, y: f64, r: f64| {
-        ctx.move_to(x + r, y);
-        let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
-    };
+/// What one frame needs besides the snapshot.
+pub struct Frame<'a> {
+    pub now: f64,
+    pub revision: u64,
+    pub camera_version: u64,
+    pub view: View,
+    pub dpr: f64,
+    /// Simulated minutes per second.
+    pub speed: f64,
+    pub selected: Option<u32>,
+    pub highlight: Option<&'a Highlight>,
+    pub motion: bool,
+}
 
-    // One path per fill colour (grouped draw calls).
-    for (bucket, fill) in LOAD_FILLS.iter().enumerate() {
+#[derive(Clone, Copy, PartialEq, Default)]
+struct Key {
+    minute: u32,
+    revision: u64,
+    camera: u64,
+    w: u32,
+    h: u32,
+    highlight: u64,
+}
+
+/// The render state kept between frames (layers, buffers, particles).
+pub struct Renderer {
+    base: HtmlCanvasElement,
+    base_ctx: CanvasRenderingContext2d,
+    key: Option<Key>,
+    raster: Raster,
+    particles: Particles,
+    /// When the current minute first showed (for sub-minute animation).
+    tick_at: f64,
+    font: String,
+    font_dpr: f64,
+    pub drawn: Drawn,
+    /// The first live supernode on screen: slot and CSS-pixel position (a test hook).
+    pub probe: Option<(u32, f64, f64)>,
+    pub raster_lod: bool,
+}
+
+fn highlight_code(h: Option<&Highlight>) -> u64 {
+    match h {
+        None => 0,
+        Some(Highlight::States(v)) => 1 + v.iter().fold(0u64, |a, &s| a * 8 + u64::from(s) + 1) * 16,
+        Some(Highlight::Crashed) => 2,
+        Some(Highlight::MegaSupernodes) => 3,
+        Some(Highlight::LoginServers) => 4,
+        Some(Highlight::ImServers) => 5,
+        Some(Highlight::Chart(_)) => 6,
+    }
+}
+
+impl Renderer {
+    pub fn new() -> Option<Renderer> {
+        let doc = web_sys::window()?.document()?;
+        let base: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+        let base_ctx = context_2d(&base)?;
+        Some(Renderer {
+            base,
+            base_ctx,
+            key: None,
+            raster: Raster::default(),
+            particles: Particles::default(),
+            tick_at: 0.0,
+            font: String::new(),
+            font_dpr: 0.0,
+            drawn: Drawn::default(),
+            probe: None,
+            raster_lod: false,
+        })
+    }
+
+    /// Draws one frame. Returns true when the base layer was redrawn for a new minute or run
+    /// (the caller then refreshes the test hooks).
+    pub fn frame(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
+        let v = &f.view;
+        let (w, h) = (v.w as u32, v.h as u32);
+        if self.font_dpr != f.dpr {
+            self.font = format!("{}px system-ui, sans-serif", (12.0 * f.dpr).round());
+            self.font_dpr = f.dpr;
+        }
+        let key = Key { minute: snap.minute, revision: f.revision, camera: f.camera_version, w, h, highlight: highlight_code(f.highlight) };
+        let ms_per_min = if f.speed.is_finite() && f.speed > 0.0 { 1000.0 / f.speed } else { 0.0 };
+        let old = self.key;
+        let new_minute = old.is_none_or(|k| k.minute != key.minute || k.revision != key.revision);
+        if new_minute {
+            self.tick_at = f.now;
+            if old.is_some_and(|k| k.revision != key.revision || k.minute > key.minute) {
+                self.particles.clear();
+            } else if f.motion {
+                // Fewer particles a minute at high speed, so the pool is not overrun.
+                let budget = if ms_per_min > 0.0 { (PARTICLES_PER_MINUTE as f64 * (ms_per_min / 125.0).clamp(0.5, 2.0)) as usize } else { 60 };
+                self.particles.on_minute(snap, f.now, ms_per_min, budget);
+            }
+        }
+        if old != Some(key) {
+            if self.base.width() != w {
+                self.base.set_width(w);
+            }
+            if self.base.height() != h {
+                self.base.set_height(h);
+            }
+            let recent = if f.motion { anim::recent_minutes(ms_per_min) } else { 0 };
+            self.draw_base(snap, f, recent);
+            self.key = Some(key);
+        }
+        let _ = ctx.draw_image_with_html_canvas_element(&self.base, 0.0, 0.0);
+        self.draw_overlay(ctx, snap, f, ms_per_min);
+        new_minute
+    }
+
+    fn node_radius(&self, v: &View, n: usize) -> f64 {
+        let area = v.sx * v.sy / (n.max(1) as f64);
+        (area.sqrt() * 0.16).clamp(1.6 * self.font_dpr, 8.0 * self.font_dpr)
+    }
+
+    fn draw_base(&mut self, snap: &Snapshot<'_>, f: &Frame<'_>, recent: u32) {
+        let ctx = &self.base_ctx;
+        let v = &f.view;
+        let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_load.len()).min(snap.sn_attached.len()).min(snap.sn_since.len());
+        let n_ord = snap.ordinary.min(n);
+        let visible = (0..n_ord)
+            .filter(|&i| snap.sn_state[i] != state::VACANT && {
+                let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+                v.visible(x, y, 0.0)
+            })
+            .count();
+        let r = self.node_radius(v, n_ord);
+        self.raster_lod = visible > VECTOR_MAX;
+        if self.raster_lod {
+            self.drawn = self.raster.paint(ctx, v, snap);
+        } else {
+            ctx.set_fill_style_str(colors::BACKGROUND);
+            ctx.fill_rect(0.0, 0.0, v.w, v.h);
+        }
+        draw_edges(ctx, v, snap, n, f.dpr);
+        if !self.raster_lod {
+            draw_peers(ctx, v, snap, n_ord, r, f.dpr);
+            self.drawn = draw_supernodes(ctx, v, snap, n_ord, r, f.dpr);
+        }
+        draw_megas(ctx, v, snap, n, r, recent);
+        draw_servers(ctx, v, f.dpr, &self.font);
+        draw_highlight(ctx, v, snap, n, r, f.highlight);
+        // The test hook: the first live supernode on screen, in CSS pixels.
+        self.probe = (0..n_ord).find_map(|i| {
+            if snap.sn_state[i] != state::ALIVE {
+                return None;
+            }
+            let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+            v.visible(x, y, -20.0 * f.dpr).then(|| (i as u32, x / f.dpr, y / f.dpr))
+        });
+    }
+
+    fn draw_overlay(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>, ms_per_min: f64) {
+        let v = &f.view;
+        let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_since.len());
+        let n_ord = snap.ordinary.min(n);
+        let r = self.node_radius(v, n_ord);
+        let since_tick = (f.now - self.tick_at).max(0.0);
+        if f.motion {
+            // The reconnect storm at the login servers; late replies at the offline-IM servers.
+            let expected = snap.sn_attached.iter().take(n_ord).map(|&a| u64::from(a)).sum::<u64>() + snap.retrying + snap.login_queue;
+            let storm = (snap.retrying + snap.login_queue) as f64 / expected.max(1) as f64;
+            let phase = (f.now % 1200.0) / 1200.0;
+            let s = 14.0 * f.dpr;
+            if storm > 0.01 {
+                pulse(ctx, v, LOGIN_XY, s * (1.0 + phase * (1.0 + 4.0 * storm.sqrt())), colors::FLOW_LOGIN, 1.0 - phase, f.dpr);
+            }
+            if snap.im_delayed > 0.02 {
+                pulse(ctx, v, IM_XY, s * (1.0 + phase * (1.0 + 3.0 * snap.im_delayed.sqrt())), colors::OVERLOAD, 1.0 - phase, f.dpr);
+            }
+            if ms_per_min > 0.0 {
+                anim::draw_flashes(ctx, v, snap, ms_per_min, since_tick, r.max(2.0 * f.dpr), 1500);
+                draw_arrivals(ctx, v, snap, n, r, ms_per_min, since_tick, f.dpr);
+            }
+            let size = if self.raster_lod { 2.0 * f.dpr } else { (r * 0.5).clamp(2.0 * f.dpr, 3.5 * f.dpr) };
+            self.particles.draw(ctx, v, f.now, size);
+        }
+        if let Some(i) = f.selected.map(|i| i as usize).filter(|&i| i < n) {
+            let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+            ctx.begin_path();
+            let rr = r * if i >= n_ord { 2.2 } else { 1.9 } + 3.0 * f.dpr;
+            let _ = ctx.arc(x, y, rr, 0.0, TAU);
+            ctx.set_stroke_style_str(colors::HIGHLIGHT);
+            ctx.set_line_width(2.0 * f.dpr);
+            ctx.stroke();
+        }
+    }
+}
+
+fn circle(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64) {
+    ctx.move_to(x + r, y);
+    let _ = ctx.arc(x, y, r, 0.0, TAU);
+}
+
+fn hexagon(ctx: &CanvasRenderingContext2d, x: f64, y: f64, r: f64) {
+    ctx.move_to(x + r, y);
+    for k in 1..6 {
+        let a = TAU * f64::from(k) / 6.0;
+        ctx.line_to(x + r * a.cos(), y + r * a.sin());
+    }
+    ctx.close_path();
+}
+
+fn pulse(ctx: &CanvasRenderingContext2d, v: &View, at: (f32, f32), r: f64, colour: &str, alpha: f64, dpr: f64) {
+    let (x, y) = v.to_screen(at.0, at.1);
+    ctx.begin_path();
+    let _ = ctx.arc(x, y, r, 0.0, TAU);
+    ctx.set_global_alpha(alpha.clamp(0.0, 1.0));
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(2.0 * dpr);
+    ctx.stroke();
+    ctx.set_global_alpha(1.0);
+}
+
+/// Faint mesh links between serving supernodes, sampled to at most `EDGES_MAX` on screen.
+fn draw_edges(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, dpr: f64) {
+    let edges = snap.mesh_edges;
+    let serving = |i: usize| i < n && snap.sn_state[i] == state::ALIVE;
+    // Estimate the share on screen from a sample, then stride through the rest.
+    let sample = edges.len().min(400);
+    let step = (edges.len() / sample.max(1)).max(1);
+    let on_screen = (0..sample)
+        .filter(|&k| {
+            let [a, _] = edges[k * step];
+            let a = a as usize;
+            a < n && {
+                let (x, y) = v.to_screen(snap.sn_x[a], snap.sn_y[a]);
+                v.visible(x, y, 0.0)
+            }
+        })
+        .count();
+    let estimate = edges.len() * on_screen / sample.max(1);
+    let stride = (estimate / EDGES_MAX).max(1);
+    ctx.begin_path();
+    for e in edges.iter().step_by(stride) {
+        let (a, b) = (e[0] as usize, e[1] as usize);
+        if !serving(a) || !serving(b) {
+            continue;
+        }
+        let (x0, y0) = v.to_screen(snap.sn_x[a], snap.sn_y[a]);
+        let (x1, y1) = v.to_screen(snap.sn_x[b], snap.sn_y[b]);
+        if !v.visible(x0, y0, 0.0) && !v.visible(x1, y1, 0.0) {
+            continue;
+        }
+        ctx.move_to(x0, y0);
+        ctx.line_to(x1, y1);
+    }
+    ctx.set_stroke_style_str(colors::EDGE);
+    ctx.set_line_width(dpr);
+    ctx.stroke();
+}
+
+/// Peers around their supernode: one dot each when few, else a halo sized by the count.
+fn draw_peers(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n_ord: usize, r: f64, dpr: f64) {
+    let on_screen = |i: usize| {
+        let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+        v.visible(x, y, 40.0 * dpr).then_some((x, y))
+    };
+    let (mut total, mut live) = (0usize, 0usize);
+    for i in 0..n_ord {
+        if snap.sn_state[i] == state::ALIVE && on_screen(i).is_some() {
+            total += snap.sn_attached[i] as usize;
+            live += 1;
+        }
+    }
+    if live == 0 {
+        return;
+    }
+    if total <= PEER_DOTS_MAX {
+        // Each peer a dot on a golden-angle spiral around its supernode (stable between frames).
+        let d = 1.6 * dpr;
+        let ring = 2.3 * dpr;
         ctx.begin_path();
-        for i in (0..n).filter(|&i| snap.sn_state[i] == state::ALIVE && load_bucket(snap.sn_load[i]) == bucket) {
-            let (x, y) = at(i);
-            circle(x, y, r);
+        for i in 0..n_ord {
+            if snap.sn_state[i] != state::ALIVE {
+                continue;
+            }
+            let Some((x, y)) = on_screen(i) else { continue };
+            for k in 0..snap.sn_attached[i].min(600) {
+                let k = f64::from(k);
+                let rad = r + 3.0 * dpr + ring * k.sqrt();
+                let a = k * 2.399_963;
+                ctx.rect(x + rad * a.cos() - d / 2.0, y + rad * a.sin() - d / 2.0, d, d);
+            }
+        }
+        ctx.set_fill_style_str(colors::PEER);
+        ctx.fill();
+    } else {
+        let mean = total as f64 / live as f64;
+        ctx.begin_path();
+        for i in 0..n_ord {
+            if snap.sn_state[i] != state::ALIVE {
+                continue;
+            }
+            let Some((x, y)) = on_screen(i) else { continue };
+            let share = f64::from(snap.sn_attached[i]) / mean.max(1.0);
+            if share > 0.0 {
+                circle(ctx, x, y, r * (1.2 + 1.6 * share.sqrt()).min(5.0));
+            }
+        }
+        ctx.set_global_alpha(0.22);
+        ctx.set_fill_style_str(colors::PEER);
+        ctx.fill();
+        ctx.set_global_alpha(1.0);
+    }
+}
+
+/// User-run supernodes as vector glyphs: discs filled by load (a vermillion ring when over
+/// capacity), a grey cross when crashed, a broken vermillion ring when shut down by the
+/// safeguard, a small dashed ring while a peer is promoted.
+fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n_ord: usize, r: f64, dpr: f64) -> Drawn {
+    let mut out = Drawn::default();
+    let on_screen = |i: usize| {
+        let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+        v.visible(x, y, r * 2.0).then_some((x, y))
+    };
+    // Crashed: a cross.
+    ctx.begin_path();
+    let k = r * 0.8;
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::CRASHED) {
+        let Some((x, y)) = on_screen(i) else { continue };
+        ctx.move_to(x - k, y - k);
+        ctx.line_to(x + k, y + k);
+        ctx.move_to(x + k, y - k);
+        ctx.line_to(x - k, y + k);
+        out.drawn += 1;
+        out.failed += 1;
+    }
+    ctx.set_stroke_style_str(colors::CRASHED);
+    ctx.set_line_width(1.6 * dpr);
+    ctx.stroke();
+    // Shut down by the safeguard: a ring broken at the top.
+    ctx.begin_path();
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::SHUTDOWN) {
+        let Some((x, y)) = on_screen(i) else { continue };
+        let a0 = -TAU / 4.0 + 0.7;
+        ctx.move_to(x + r * a0.cos(), y + r * a0.sin());
+        let _ = ctx.arc(x, y, r, a0, a0 + TAU - 1.4);
+        out.drawn += 1;
+        out.failed += 1;
+    }
+    ctx.set_stroke_style_str(colors::OVERLOAD);
+    ctx.set_line_width(2.0 * dpr);
+    ctx.stroke();
+    // Promoting (or restarting after a crash): a small dashed ring.
+    ctx.begin_path();
+    let rp = r * 0.65;
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::PROMOTING) {
+        let Some((x, y)) = on_screen(i) else { continue };
+        for q in 0..4 {
+            let a = TAU * f64::from(q) / 4.0;
+            ctx.move_to(x + rp * a.cos(), y + rp * a.sin());
+            let _ = ctx.arc(x, y, rp, a, a + TAU / 8.0);
+        }
+        out.drawn += 1;
+    }
+    ctx.set_stroke_style_str(colors::PROMOTING);
+    ctx.set_line_width(1.2 * dpr);
+    ctx.stroke();
+    // Live: discs by load bucket, one path per colour.
+    for (bucket, fill) in colors::LOAD_FILLS.iter().enumerate() {
+        ctx.begin_path();
+        for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::ALIVE && load_bucket(snap.sn_load[i]) == bucket) {
+            let Some((x, y)) = on_screen(i) else { continue };
+            circle(ctx, x, y, r);
+            out.drawn += 1;
         }
         ctx.set_fill_style_str(fill);
         ctx.fill();
     }
-
-    // Overloaded (load above capacity): an extra warning ring.
     ctx.begin_path();
-    for i in (0..n).filter(|&i| snap.sn_state[i] == state::ALIVE && snap.sn_load[i] > 1.0) {
-        let (x, y) = at(i);
-        circle(x, y, r * 1.6);
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::ALIVE && snap.sn_load[i] > 1.0) {
+        let Some((x, y)) = on_screen(i) else { continue };
+        circle(ctx, x, y, r + 2.5 * dpr);
     }
-    ctx.set_stroke_style_str(OVERLOAD_RING);
+    ctx.set_stroke_style_str(colors::OVERLOAD);
     ctx.set_line_width(1.5 * dpr);
     ctx.stroke();
+    out
+}
 
-    // Crashed or shut down: hollow grey ring (shape, not only colour, tells them apart).
+/// Settled mega-supernodes (orange hexagons); ones arriving now are drawn by the overlay.
+fn draw_megas(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, r: f64, recent: u32) {
+    let rm = (r * 1.7).max(4.0);
     ctx.begin_path();
-    for i in (0..n).filter(|&i| matches!(snap.sn_state[i], state::CRASHED | state::SHUTDOWN)) {
-        let (x, y) = at(i);
-        circle(x, y, r * 0.8);
+    let mut any = false;
+    for i in snap.ordinary.min(n)..n {
+        if snap.sn_state[i] != state::ALIVE || snap.minute.saturating_sub(snap.sn_since[i]) < recent {
+            continue;
+        }
+        let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+        if v.visible(x, y, rm) {
+            hexagon(ctx, x, y, rm);
+            any = true;
+        }
     }
-    ctx.set_stroke_style_str(DEAD);
-    ctx.set_line_width(1.0 * dpr);
-    ctx.stroke();
+    if any {
+        ctx.set_fill_style_str(colors::MEGA);
+        ctx.fill();
+        ctx.set_stroke_style_str(colors::BACKGROUND);
+        ctx.set_line_width(1.0);
+        ctx.stroke();
+    }
+}
 
-    // Being promoted: a small light ring.
+/// Mega-supernodes dropping in from above and growing to size.
+#[allow(clippy::too_many_arguments)]
+fn draw_arrivals(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, r: f64, ms_per_min: f64, since_tick: f64, dpr: f64) {
+    let rm = (r * 1.7).max(4.0);
+    let recent = anim::recent_minutes(ms_per_min);
     ctx.begin_path();
-    for i in (0..n).filter(|&i| snap.sn_state[i] == state::PROMOTING) {
-        let (x, y) = at(i);
-        circle(x, y, r * 0.45);
+    let mut any = false;
+    for i in snap.ordinary.min(n)..n {
+        if snap.sn_state[i] != state::ALIVE || snap.minute.saturating_sub(snap.sn_since[i]) >= recent {
+            continue;
+        }
+        let age = anim::age_ms(snap.sn_since[i], snap.minute, ms_per_min, since_tick);
+        let p = (age / anim::FLASH_MS).min(1.0);
+        let e = 1.0 - (1.0 - p) * (1.0 - p);
+        let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+        hexagon(ctx, x, y - (1.0 - e) * 40.0 * dpr, rm * (0.5 + 0.5 * e) * if p < 1.0 { 1.4 - 0.4 * e } else { 1.0 });
+        any = true;
     }
-    ctx.set_stroke_style_str(PROMOTING);
-    ctx.stroke();
+    if any {
+        ctx.set_fill_style_str(colors::MEGA);
+        ctx.fill();
+    }
+}
 
-    ctx.set_fill_style_str("#e8ecf4");
-    ctx.set_font(&format!("{}px system-ui, sans-serif", (12.0 * dpr).round()));
-    let alive = snap.sn_state[..n].iter().filter(|&&s| s == state::ALIVE).count();
-    let _ = ctx.fill_text(&format!("minute {minute} · {alive} of {n} supernode slots alive"), margin, h - margin * 0.6);
+/// The operator's servers: login (square) and offline-IM (diamond), labelled.
+fn draw_servers(ctx: &CanvasRenderingContext2d, v: &View, dpr: f64, font: &str) {
+    let s = 9.0 * dpr;
+    let (lx, ly) = v.to_screen(LOGIN_XY.0, LOGIN_XY.1);
+    ctx.set_fill_style_str(colors::LOGIN);
+    ctx.fill_rect(lx - s, ly - s, 2.0 * s, 2.0 * s);
+    let (ix, iy) = v.to_screen(IM_XY.0, IM_XY.1);
+    ctx.begin_path();
+    ctx.move_to(ix, iy - s * 1.3);
+    ctx.line_to(ix + s * 1.3, iy);
+    ctx.line_to(ix, iy + s * 1.3);
+    ctx.line_to(ix - s * 1.3, iy);
+    ctx.close_path();
+    ctx.set_fill_style_str(colors::IM);
+    ctx.fill();
+    ctx.set_font(font);
+    ctx.set_text_baseline("middle");
+    ctx.set_fill_style_str(colors::TEXT);
+    ctx.set_text_align("right");
+    let _ = ctx.fill_text("login servers", lx - s - 6.0 * dpr, ly);
+    ctx.set_text_align("left");
+    let _ = ctx.fill_text("offline-IM servers", ix + s * 1.3 + 6.0 * dpr, iy);
+}
+
+/// White rings around whatever the story is pointing at.
+fn draw_highlight(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, r: f64, hl: Option<&Highlight>) {
+    let Some(hl) = hl else { return };
+    let rr = r * 2.0 + 3.0;
+    ctx.begin_path();
+    let mut k = 0;
+    let mut ring = |x: f64, y: f64, rr: f64| {
+        if k < VECTOR_MAX && v.visible(x, y, rr) {
+            circle(ctx, x, y, rr);
+            k += 1;
+        }
+    };
+    match hl {
+        Highlight::LoginServers => {
+            let (x, y) = v.to_screen(LOGIN_XY.0, LOGIN_XY.1);
+            ring(x, y, 22.0 + rr);
+        }
+        Highlight::ImServers => {
+            let (x, y) = v.to_screen(IM_XY.0, IM_XY.1);
+            ring(x, y, 22.0 + rr);
+        }
+        _ => {
+            for i in 0..n {
+                let s = snap.sn_state[i];
+                let hit = match hl {
+                    Highlight::States(states) => states.contains(&s) && s != state::IDLE,
+                    Highlight::Crashed => s == state::CRASHED && snap.sn_cause.get(i) == Some(&cause::BUG),
+                    Highlight::MegaSupernodes => i >= snap.ordinary && s == state::ALIVE,
+                    _ => false,
+                };
+                if hit {
+                    let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+                    ring(x, y, rr);
+                }
+            }
+        }
+    }
+    ctx.set_stroke_style_str(colors::HIGHLIGHT);
+    ctx.set_line_width(1.5);
+    ctx.stroke();
 }
 
 /// Calls `frame(timestamp_ms)` on every animation frame for as long as it returns true.
@@ -153,35 +576,5 @@ pub fn animation_loop(mut frame: impl FnMut(f64) -> bool + 'static) {
                 leptos::logging::warn!("requestAnimationFrame failed: animation stops");
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{load_bucket, map_rect};
-
-    #[test]
-    fn map_keeps_its_aspect_within_bounds_and_fits() {
-        for (w, h) in [(1280.0, 560.0), (344.0, 480.0), (3840.0, 600.0), (10.0, 10.0)] {
-            let (x, y, mw, mh) = map_rect(w, h, 4.0);
-            assert!(x >= 4.0 - 1e-9 && y >= 4.0 - 1e-9, "{w}x{h}");
-            assert!(x + mw <= w - 4.0 + 1e-9 && y + mh <= h - 4.0 + 1e-9, "{w}x{h}");
-            let a = mw / mh;
-            assert!((1.0 - 1e-9..=2.4 + 1e-9).contains(&a), "{w}x{h}: aspect {a}");
-        }
-        // Wide enough: fills the width.
-        let (_, _, mw, _) = map_rect(1280.0, 560.0, 0.0);
-        assert_eq!(mw, 1280.0);
-    }
-
-    #[test]
-    fn load_buckets_are_ordered_and_total() {
-        assert_eq!(load_bucket(0.0), 0);
-        assert_eq!(load_bucket(0.3), 1);
-        assert_eq!(load_bucket(0.6), 2);
-        assert_eq!(load_bucket(0.9), 3);
-        assert_eq!(load_bucket(100.0), 3);
-        assert_eq!(load_bucket(f32::NAN), 0);
-        assert_eq!(load_bucket(-1.0), 0);
     }
 }

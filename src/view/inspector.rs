@@ -1,0 +1,102 @@
+//! The inspector: what the hovered or tapped supernode is, how loaded, and why it failed.
+
+use leptos::prelude::*;
+use overlay_sim::world::{cause, state};
+use overlay_sim::History;
+
+use super::format::{count, times, utc};
+use crate::app_state::AppState;
+
+/// The facts shown for one slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    pub slot: u32,
+    pub title: String,
+    pub role: String,
+    pub version: String,
+    pub capacity: f32,
+    pub load: f32,
+    pub attached: u32,
+    pub status: String,
+}
+
+/// Reads slot `i` from the current minute of the run.
+pub fn facts(h: &History, i: u32) -> Option<Facts> {
+    let w = h.world();
+    let s = w.snapshot();
+    let k = i as usize;
+    let st = *s.sn_state.get(k)?;
+    let mega = k >= s.ordinary;
+    let load = s.sn_load.get(k).copied().unwrap_or(0.0);
+    let back = |t: u32| utc(w, t);
+    let timer = s.sn_timer.get(k).copied().unwrap_or(0);
+    let status = match st {
+        state::ALIVE if load > 1.0 => format!("serving, but over capacity ({}): the safeguard may shut it down", times(f64::from(load))),
+        state::ALIVE => "serving".to_string(),
+        state::CRASHED => match s.sn_cause.get(k).copied() {
+            Some(cause::BUG) => format!("crashed on the 5.0.0.152 bug; its user restarts it at about {}", back(timer)),
+            Some(cause::KILLED) => format!("killed; back at about {}", back(timer)),
+            _ => format!("crashed; back at about {}", back(timer)),
+        },
+        state::SHUTDOWN => format!(
+            "shut down at {} its capacity by the overload safeguard; restarting, back at {}",
+            times(f64::from(s.sn_cause_load.get(k).copied().unwrap_or(0.0))),
+            back(timer)
+        ),
+        state::PROMOTING => format!("a peer is being promoted here (uptime check); serving at about {}", back(timer)),
+        state::VACANT => match s.sn_cause.get(k).copied() {
+            Some(cause::REBOOT) => "its host rebooted; no supernode here for now".to_string(),
+            _ => "its host went offline (normal churn); no supernode here for now".to_string(),
+        },
+        _ => "not started yet: the operator has not added it".to_string(),
+    };
+    Some(Facts {
+        slot: i,
+        title: if mega { format!("Mega-supernode #{}", k - s.ordinary + 1) } else { format!("Supernode #{i}") },
+        role: if mega { "mega-supernode, run by Skype on its own servers".into() } else { "supernode, run by a user's computer".into() },
+        version: if mega {
+            "operator build (no overload safeguard)".into()
+        } else if s.sn_buggy.get(k).copied().unwrap_or(false) {
+            "Skype for Windows 5.0.0.152 — the version with the bug".into()
+        } else {
+            "another version (not affected by the bug)".into()
+        },
+        capacity: s.sn_capacity.get(k).copied().unwrap_or(0.0),
+        load,
+        attached: s.sn_attached.get(k).copied().unwrap_or(0),
+        status,
+    })
+}
+
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let facts = Memo::new(move |_| {
+        let _ = state.minute.get();
+        let _ = state.revision.get();
+        let sel = state.selected.get()?;
+        state.history.with_value(|h| facts(h, sel))
+    });
+    view! {
+        <section class="inspector panel" data-testid="inspector" aria-live="polite">
+            <h2>"Inspector"</h2>
+            {move || match facts.get() {
+                None => view! { <p class="hint">"Hover over or tap a supernode on the map to see what it is doing — and why it failed."</p> }.into_any(),
+                Some(f) => view! {
+                    <h3 data-testid="inspector-title" data-slot=f.slot>{f.title}</h3>
+                    <dl>
+                        <dt>"Role"</dt><dd data-testid="inspector-role">{f.role}</dd>
+                        <dt>"Version"</dt><dd data-testid="inspector-version">{f.version}</dd>
+                        <dt>"Load"</dt>
+                        <dd data-testid="inspector-load" data-value=f.load.to_string()>{times(f64::from(f.load))}" its capacity"</dd>
+                        <dt>"Clients"</dt>
+                        <dd data-testid="inspector-attached" data-value=f.attached.to_string()>{count(f64::from(f.attached))}" peers attached"</dd>
+                        <dt>"Capacity"</dt>
+                        <dd data-testid="inspector-capacity" data-value=f.capacity.to_string()>{count(f64::from(f.capacity))}" load units a minute (a client ≈ 1)"</dd>
+                        <dt>"State"</dt><dd data-testid="inspector-state">{f.status}</dd>
+                    </dl>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
