@@ -1,0 +1,199 @@
+//! The player bar: step back, play/pause, step, speed, the UTC clock, scenario, scale and
+//! "add a mega-supernode". Also a small `<output data-testid="metrics">` with the current
+//! metrics row, which the end-to-end tests compare (and screen readers may read on demand).
+
+use leptos::prelude::*;
+use overlay_sim::{scenario::NAMES, Action, Metrics, Scale, Scenario};
+
+use super::{pretty_clock, speed_at, speed_index, speed_label};
+use crate::app_state::{AppState, SPEEDS};
+
+/// Where the "add a mega-supernode" button places it (the map is the unit square; the
+/// operator's servers sit at the top, so just below them, in the middle).
+pub const MEGA_XY: (f32, f32) = (0.5, 0.3);
+
+/// The metrics row as compact JSON (fixed field order, stable across runs).
+pub fn metrics_json(m: &Metrics) -> String {
+    format!(
+        concat!(
+            "{{\"t\":{},\"online\":{},\"expected\":{},\"supernodes\":{},\"megas\":{},",
+            "\"signalling\":{:.4},\"giant\":{:.4},\"retrying\":{},\"login_queue\":{},\"crashed\":{}}}"
+        ),
+        m.t_min, m.online_peers, m.expected_peers, m.supernodes_alive, m.mega_supernodes,
+        m.signalling_ratio, m.giant_component, m.retrying_peers, m.login_queue, m.crashed_clients
+    )
+}
+
+/// Loads `name` at `scale` (keeping nothing else), or says why not.
+fn load_preset(state: AppState, name: &str, scale: Scale) {
+    match Scenario::preset_at(name, scale) {
+        Ok(sc) => {
+            state.highlight.set(None);
+            state.load(sc);
+        }
+        Err(e) => state.notify(e.to_string()),
+    }
+}
+
+#[component]
+pub fn ControlsBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let iso = move || {
+        let m = state.minute.get();
+        state.revision.track();
+        state.history.with_value(|h| h.world().clock_label(m))
+    };
+    let metrics = move || {
+        state.minute.track();
+        state.revision.track();
+        metrics_json(&state.metrics())
+    };
+    let titles: Vec<(&'static str, String)> = NAMES
+        .iter()
+        .map(|&n| (n, Scenario::preset_at(n, Scale::Classroom).map(|s| s.title).unwrap_or_else(|_| n.to_string())))
+        .collect();
+    let speed_now = move || speed_index(state.speed.get());
+
+    view! {
+        <div class="controls" role="toolbar" aria-label="Player">
+            <div class="controls-transport">
+                <button
+                    type="button"
+                    class="ctl"
+                    data-testid="step-back"
+                    aria-label="Step back one minute"
+                    title="Step back one minute (←)"
+                    on:click=move |_| state.step_back()
+                >
+                    <span aria-hidden="true">"⏮"</span>
+                </button>
+                <button
+                    type="button"
+                    class="ctl ctl-play"
+                    data-testid="play-pause"
+                    aria-label=move || if state.playing.get() { "Pause" } else { "Play" }
+                    aria-pressed=move || state.playing.get().to_string()
+                    title="Play or pause (space)"
+                    on:click=move |_| state.toggle_play()
+                >
+                    <span aria-hidden="true">{move || if state.playing.get() { "⏸" } else { "▶" }}</span>
+                    <span class="ctl-text">{move || if state.playing.get() { "Pause" } else { "Play" }}</span>
+                </button>
+                <button
+                    type="button"
+                    class="ctl"
+                    data-testid="step"
+                    aria-label="Step forward one minute"
+                    title="Step forward one minute (→)"
+                    on:click=move |_| state.step()
+                >
+                    <span aria-hidden="true">"⏭"</span>
+                </button>
+            </div>
+            <time class="clock" data-testid="clock" datetime=iso aria-label="Simulated time (UTC)">
+                {move || pretty_clock(&iso())}
+            </time>
+            <label class="field field-speed">
+                <span class="field-label">"Speed"</span>
+                <select
+                    data-testid="speed"
+                    aria-label="Speed (simulated minutes per second; + and − keys)"
+                    on:change=move |ev| {
+                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                            state.speed.set(speed_at(i));
+                        }
+                    }
+                >
+                    {(0..=SPEEDS.len())
+                        .map(|i| {
+                            let text = if i == SPEEDS.len() {
+                                "as fast as possible".to_string()
+                            } else {
+                                format!("{} · {} min/s", speed_label(speed_at(i)), speed_label(speed_at(i)).trim_end_matches('×'))
+                            };
+                            view! { <option value=i.to_string() prop:selected=move || speed_now() == i>{text}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field field-scenario">
+                <span class="field-label">"Scenario"</span>
+                <select
+                    data-testid="scenario-select"
+                    aria-label="Scenario"
+                    on:change=move |ev| load_preset(state, &event_target_value(&ev), state.scale.get_untracked())
+                >
+                    {titles
+                        .into_iter()
+                        .map(|(n, t)| {
+                            view! { <option value=n prop:selected=move || state.scenario.get() == n>{t}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <label class="field field-scale">
+                <span class="field-label">"Scale"</span>
+                <select
+                    data-testid="scale-select"
+                    aria-label="Scale of the network"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        let mut sc = state.history.with_value(|h| h.scenario().clone());
+                        match sc.set("scale", &v) {
+                            Ok(()) => {
+                                state.highlight.set(None);
+                                state.load(sc);
+                            }
+                            Err(e) => state.notify(e.to_string()),
+                        }
+                    }
+                >
+                    {Scale::ALL
+                        .into_iter()
+                        .map(|s| {
+                            let (peers, sn) = s.sizes();
+                            let text = format!("{} · {} peers, {} supernodes", s.name(), group(peers), group(u64::from(sn)));
+                            view! { <option value=s.name() prop:selected=move || state.scale.get() == s>{text}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <button
+                type="button"
+                class="ctl ctl-mega"
+                data-testid="inject-mega"
+                aria-label="Add a mega-supernode now (forks the run)"
+                title="Add an operator-run mega-supernode at this minute"
+                on:click=move |_| state.act(Action::InjectMega { x: MEGA_XY.0, y: MEGA_XY.1 })
+            >
+                <span aria-hidden="true">"◆"</span>
+                <span class="ctl-text">"Add mega-supernode"</span>
+            </button>
+            <output class="visually-hidden" data-testid="metrics" aria-label="Metrics of this minute">{metrics}</output>
+        </div>
+    }
+}
+
+/// 23000000 → "23,000,000".
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(group(23_000_000), "23,000,000");
+        assert_eq!(group(999), "999");
+    }
+}
