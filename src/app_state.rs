@@ -45,6 +45,8 @@ pub struct AppState {
     pub notices: RwSignal<Vec<String>>,
     pub scenario: RwSignal<String>,
     pub scale: RwSignal<Scale>,
+    /// The guided story's current step (1-based), if the story is open; it goes in the URL.
+    pub story_step: RwSignal<Option<usize>>,
     /// Simulated minutes owed to the clock (fractional steps between frames).
     pending: StoredValue<f64, LocalStorage>,
 }
@@ -63,6 +65,7 @@ impl AppState {
             notices: RwSignal::new(vec![]),
             scenario: RwSignal::new(name),
             scale: RwSignal::new(scale),
+            story_step: RwSignal::new(None),
             pending: StoredValue::new_local(0.0),
         }
     }

@@ -3,10 +3,13 @@
 //! The model (`overlay_sim`) never sees the browser; this crate owns time (play/pause) and drawing.
 //! [`start`] mounts the whole page; tests mount it with `mount_to`.
 
+mod announce;
 mod app;
 pub mod app_state;
+pub mod embed;
 mod panic;
 pub mod player;
+pub mod share;
 pub mod url;
 pub mod view;
 
