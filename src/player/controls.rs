@@ -65,7 +65,7 @@ pub fn ControlsBar() -> impl IntoView {
                     title="Step back one minute (←)"
                     on:click=move |_| state.step_back()
                 >
-                    <span aria-hidden="true">"⏮"</span>
+                    {icon("M6 5h2v14H6zM20 5v14L9 12z")}
                 </button>
                 <button
                     type="button"
@@ -76,7 +76,7 @@ pub fn ControlsBar() -> impl IntoView {
                     title="Play or pause (space)"
                     on:click=move |_| state.toggle_play()
                 >
-                    <span aria-hidden="true">{move || if state.playing.get() { "⏸" } else { "▶" }}</span>
+                    {move || if state.playing.get() { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 4v16l13-8z") }}
                     <span class="ctl-text">{move || if state.playing.get() { "Pause" } else { "Play" }}</span>
                 </button>
                 <button
@@ -87,7 +87,7 @@ pub fn ControlsBar() -> impl IntoView {
                     title="Step forward one minute (→)"
                     on:click=move |_| state.step()
                 >
-                    <span aria-hidden="true">"⏭"</span>
+                    {icon("M16 5h2v14h-2zM4 5v14l11-7z")}
                 </button>
             </div>
             <time class="clock" data-testid="clock" datetime=iso aria-label="Simulated time (UTC)">
@@ -106,11 +106,7 @@ pub fn ControlsBar() -> impl IntoView {
                 >
                     {(0..=SPEEDS.len())
                         .map(|i| {
-                            let text = if i == SPEEDS.len() {
-                                "as fast as possible".to_string()
-                            } else {
-                                format!("{} · {} min/s", speed_label(speed_at(i)), speed_label(speed_at(i)).trim_end_matches('×'))
-                            };
+                            let text = if i == SPEEDS.len() { "as fast as possible".to_string() } else { speed_label(speed_at(i)) };
                             view! { <option value=i.to_string() prop:selected=move || speed_now() == i>{text}</option> }
                         })
                         .collect_view()}
@@ -171,6 +167,15 @@ pub fn ControlsBar() -> impl IntoView {
             </button>
             <output class="visually-hidden" data-testid="metrics" aria-label="Metrics of this minute">{metrics}</output>
         </div>
+    }
+}
+
+/// A 24×24 icon drawn in the text colour (no icon font: system fonts lack the media glyphs).
+fn icon(d: &'static str) -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path d=d fill="currentColor"></path>
+        </svg>
     }
 }
 
