@@ -42,7 +42,7 @@ mod rng;
 pub mod run;
 pub mod scenario;
 mod snapshot;
-mod step;
+pub(crate) mod step;
 pub mod theory;
 pub mod world;
 

@@ -143,89 +143,131 @@ impl World {
 
         let spread = (3.5 / (probes_per_slot + 1.0).sqrt()).min(1.0);
         let mut accepting = 0usize;
-        for i in 0..n_ord {
-            let st = self.state[i];
-            self.orphaned_now[i] = 0;
-            self.accepted_now[i] = 0;
-            if st != state::ALIVE {
-                // A shut-down supernode's host still runs the client, and the bug can crash it.
-                let [u0, u1, ..] = if st == state::SHUTDOWN && self.buggy[i] && h_client > 0.0 { self.rng.quad() } else { [1.0; 4] };
-                if u0 < h_client {
-                    self.state[i] = state::CRASHED;
-                    self.cause[i] = cause::BUG;
-                    self.timer[i] = self.restart_draw(u1);
-                    self.since[i] = t;
-                    events.push(Event::at(t, EventKind::Crash, i));
-                    self.count_first_wave(i, in_trigger_window);
-                } else if self.timer[i] <= t {
-                    self.transition(i, t, &mut events);
-                    if self.state[i] == state::ALIVE {
-                        tot.alive_end += 1;
+        // Hot pass over the live user-run supernodes, on local slices (no bounds checks, no
+        // calls through `self`); failures and the rare non-live slots are handled after it.
+        let mut rare = std::mem::take(&mut self.scratch_rare);
+        let mut fails = std::mem::take(&mut self.scratch_fails);
+        rare.clear();
+        fails.clear();
+        {
+            let n = n_ord;
+            let state = &self.state[..n];
+            let timer = &self.timer[..n];
+            let buggy = &self.buggy[..n];
+            let cap = &self.cap[..n];
+            let mesh_load = &self.mesh_load[..n];
+            let attached = &mut self.attached[..n];
+            let load = &mut self.load[..n];
+            let ewma = &mut self.ewma[..n];
+            let orphaned_now = &mut self.orphaned_now[..n];
+            let accepted_now = &mut self.accepted_now[..n];
+            let rng = &mut self.rng;
+            let probe_cost = p.probe_cost as f32;
+            let limit_per_cap = CLIENT_SHARE / client_cost;
+            let shutdown = p.overload_shutdown;
+            let restart_delay = p.restart_delay_min as f32;
+            for i in 0..n {
+                orphaned_now[i] = 0;
+                accepted_now[i] = 0;
+                let st = state[i];
+                if st != state::ALIVE {
+                    if timer[i] <= t || (st == state::SHUTDOWN && buggy[i] && h_client > 0.0) {
+                        rare.push(i as u32);
                     }
+                    continue;
                 }
-                continue;
-            }
-            let [u0, u1, u2, u3] = self.rng.quad();
-            // Host events: the bug, a reboot, the host leaving.
-            let host_gone = if self.buggy[i] && h_client > 0.0 && u0 < h_client {
-                Some((state::CRASHED, cause::BUG, self.restart_draw(u1)))
-            } else if reboot > 0.0 && u0 < reboot {
-                Some((state::VACANT, cause::REBOOT, t + 5 + VACANCY_GAP))
-            } else if u0 > 1.0 - sn_churn {
-                Some((state::VACANT, cause::CHURN, t + VACANCY_GAP))
-            } else {
-                None
-            };
-            if let Some((s, c, until)) = host_gone {
-                if c == cause::BUG || c == cause::REBOOT {
-                    events.push(Event::at(t, if c == cause::BUG { EventKind::Crash } else { EventKind::Rebooted }, i));
-                    self.count_first_wave(i, in_trigger_window);
+                let [u0, u1, u2, u3] = rng.quad();
+                // Host events: the bug, a reboot, the host leaving.
+                if buggy[i] && h_client > 0.0 && u0 < h_client {
+                    fails.push(Fail { i: i as u32, state: state::CRASHED, cause: cause::BUG, until: restart_at(t, u1, p.user_restart_min), load: 0.0 });
+                    continue;
+                } else if reboot > 0.0 && u0 < reboot {
+                    fails.push(Fail { i: i as u32, state: state::VACANT, cause: cause::REBOOT, until: t + 5 + VACANCY_GAP, load: 0.0 });
+                    continue;
+                } else if u0 > 1.0 - sn_churn {
+                    fails.push(Fail { i: i as u32, state: state::VACANT, cause: cause::CHURN, until: t + VACANCY_GAP, load: 0.0 });
+                    continue;
                 }
-                self.fail(i, s, c, until, &mut tot);
-                continue;
-            }
-            // Clients leaving: normal log-offs, crashes of buggy clients, reboots.
-            let att = self.attached[i] as f32;
-            let off = sround(att * churn_off, u1).min(self.attached[i]);
-            let crashed = sround(att * buggy_att * h_client, u2).min(self.attached[i] - off);
-            let rebooted = sround(att * reboot, u2).min(self.attached[i] - off - crashed);
-            self.attached[i] -= off + crashed + rebooted;
-            tot.off += u64::from(off);
-            tot.crashed += u64::from(crashed);
-            tot.rebooted += u64::from(rebooted);
+                // Clients leaving: normal log-offs, crashes of buggy clients, reboots.
+                let a = attached[i];
+                let att = a as f32;
+                let off = sround(att * churn_off, u1).min(a);
+                let crashed = sround(att * buggy_att * h_client, u2).min(a - off);
+                let rebooted = sround(att * reboot, u2).min(a - off - crashed);
+                let a = a - off - crashed - rebooted;
+                tot.off += u64::from(off);
+                tot.crashed += u64::from(crashed);
+                tot.rebooted += u64::from(rebooted);
 
-            // Arrivals from the retry pool and the probe load.
-            // Poisson-like scatter of probes and arrivals between supernodes.
-            let noise = 1.0 + (u3 - 0.5) * spread;
-            let probes = probes_per_slot * noise;
-            let limit = (self.cap[i] * CLIENT_SHARE / client_cost) as u32;
-            let acc = if self.ewma[i] <= ACCEPT_MAX_LOAD {
-                accepting += 1;
-                sround(arrivals_per * noise, u3).min(limit.saturating_sub(self.attached[i]))
-            } else {
-                0
-            };
-            self.attached[i] += acc;
-            self.accepted_now[i] = acc;
-            tot.accepted += u64::from(acc);
-            let offered = self.attached[i] as f32 * client_cost + probes * p.probe_cost as f32 + acc as f32 * JOIN_COST + self.mesh_load[i];
-            let l = offered / self.cap[i];
-            self.load[i] = l;
-            self.ewma[i] = 0.5 * (self.ewma[i] + l);
-            tot.offered += f64::from(offered);
-            tot.load_sum += f64::from(l);
-            tot.alive += 1;
-            if !(p.overload_shutdown && self.ewma[i] > 1.0) {
-                tot.alive_end += 1;
-                tot.max_load = tot.max_load.max(l);
-            }
-            if p.overload_shutdown && self.ewma[i] > 1.0 {
-                self.cause_load[i] = self.ewma[i];
-                events.push(Event { minute: t, kind: EventKind::OverloadShutdown, sn: i as u32, value: self.ewma[i] });
-                let jitter = (0.8 + 0.4 * u1) * p.restart_delay_min as f32;
-                self.fail(i, state::SHUTDOWN, cause::OVERLOAD, t + 1 + jitter as u32, &mut tot);
+                // Arrivals from the retry pool, and the probe load (Poisson-like scatter).
+                let noise = 1.0 + (u3 - 0.5) * spread;
+                let probes = probes_per_slot * noise;
+                let acc = if ewma[i] <= ACCEPT_MAX_LOAD {
+                    accepting += 1;
+                    let limit = (cap[i] * limit_per_cap) as u32;
+                    sround(arrivals_per * noise, u3).min(limit.saturating_sub(a))
+                } else {
+                    0
+                };
+                let a = a + acc;
+                attached[i] = a;
+                accepted_now[i] = acc;
+                tot.accepted += u64::from(acc);
+                let offered = a as f32 * client_cost + probes * probe_cost + acc as f32 * JOIN_COST + mesh_load[i];
+                let l = offered / cap[i];
+                load[i] = l;
+                let e = 0.5 * (ewma[i] + l);
+                ewma[i] = e;
+                tot.offered += f64::from(offered);
+                tot.load_sum += f64::from(l);
+                tot.alive += 1;
+                if shutdown && e > 1.0 {
+                    let jitter = (0.8 + 0.4 * u1) * restart_delay;
+                    fails.push(Fail { i: i as u32, state: state::SHUTDOWN, cause: cause::OVERLOAD, until: t + 1 + jitter as u32, load: e });
+                } else {
+                    tot.alive_end += 1;
+                    tot.max_load = tot.max_load.max(l);
+                }
             }
         }
+        for f in &fails {
+            let i = f.i as usize;
+            match f.cause {
+                cause::BUG => events.push(Event::at(t, EventKind::Crash, i)),
+                cause::REBOOT => events.push(Event::at(t, EventKind::Rebooted, i)),
+                cause::OVERLOAD => {
+                    self.cause_load[i] = f.load;
+                    events.push(Event { minute: t, kind: EventKind::OverloadShutdown, sn: f.i, value: f.load });
+                }
+                _ => {}
+            }
+            if f.cause == cause::BUG || f.cause == cause::REBOOT {
+                self.count_first_wave(i, in_trigger_window);
+            }
+            self.fail(i, f.state, f.cause, f.until, &mut tot);
+        }
+        // Slots not serving whose timer ran out, and shut-down hosts the bug may still crash
+        // (a shut-down supernode's host still runs the client).
+        for &i in &rare {
+            let i = i as usize;
+            let st = self.state[i];
+            let [u0, u1, ..] = if st == state::SHUTDOWN && self.buggy[i] && h_client > 0.0 { self.rng.quad() } else { [1.0; 4] };
+            if u0 < h_client {
+                self.state[i] = state::CRASHED;
+                self.cause[i] = cause::BUG;
+                self.timer[i] = restart_at(t, u1, p.user_restart_min);
+                self.since[i] = t;
+                events.push(Event::at(t, EventKind::Crash, i));
+                self.count_first_wave(i, in_trigger_window);
+            } else if self.timer[i] <= t {
+                self.transition(i, t, &mut events);
+                if self.state[i] == state::ALIVE {
+                    tot.alive_end += 1;
+                }
+            }
+        }
+        self.scratch_rare = rare;
+        self.scratch_fails = fails;
         self.accepting_prev = accepting.max(1);
         tot.counted = true;
         tot.accepted += accepted_mega;
@@ -302,12 +344,6 @@ impl World {
             self.first_wave_pending[i] = false;
             self.first_wave_lost += 1;
         }
-    }
-
-    fn restart_draw(&self, u: f32) -> u32 {
-        // Exponential with the users' mean restart delay.
-        let d = -libm::log((1.0 - f64::from(u)).max(1e-6)) * f64::from(self.p.user_restart_min);
-        self.minute + 1 + d.min(4.0 * f64::from(self.p.user_restart_min)) as u32
     }
 
     /// A live slot stops serving: its clients are orphaned.
@@ -580,6 +616,23 @@ struct Totals {
     alive: u64,
     offered: f64,
     load_sum: f64,
+}
+
+/// A live supernode that stops serving this minute (applied after the hot pass).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fail {
+    i: u32,
+    state: u8,
+    cause: u8,
+    until: u32,
+    load: f32,
+}
+
+/// When a crashed client's user restarts it: exponential with the users' mean delay.
+fn restart_at(t: u32, u: f32, mean_min: u32) -> u32 {
+    let mean = f64::from(mean_min);
+    let d = -libm::log((1.0 - f64::from(u)).max(1e-6)) * mean;
+    t + d.min(4.0 * mean) as u32
 }
 
 fn frac(a: u64, b: u64) -> f64 {

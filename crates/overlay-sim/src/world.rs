@@ -114,6 +114,9 @@ pub struct World {
     /// Slots serving at the trigger and not yet counted in the first wave.
     pub(crate) first_wave_pending: Vec<bool>,
     pub(crate) last: crate::Metrics,
+    /// Reused buffers of the step's hot pass (kept to avoid allocating every minute).
+    pub(crate) scratch_rare: Vec<u32>,
+    pub(crate) scratch_fails: Vec<crate::step::Fail>,
 }
 
 /// Where the world's regions sit on the map and their share of supernodes (a rough
@@ -243,6 +246,8 @@ impl World {
             alive_at_trigger: 0,
             first_wave_pending: vec![],
             last: crate::Metrics::default(),
+            scratch_rare: vec![],
+            scratch_fails: vec![],
             rng,
             p,
         };
