@@ -90,3 +90,33 @@ fn error_overlay_is_unhidden() {
     assert!(!overlay.has_attribute("hidden"));
     overlay.remove();
 }
+
+#[wasm_bindgen_test]
+async fn outage_view_draws_and_shows_charts_legend_and_inspector() {
+    let host = host();
+    let _mounted = leptos::mount::mount_to(host.clone(), || view! { <App/> });
+    sleep(500).await;
+    let canvas = find(&host, "canvas.stage");
+    let drawn = canvas.get_attribute("data-drawn").and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);
+    assert!(drawn > 0, "the stage counts what it drew");
+    for id in ["chart-online", "chart-expected", "chart-supernodes", "chart-megas", "chart-signalling", "chart-giant", "legend", "inspector", "event-log"] {
+        assert!(host.query_selector(&format!("[data-testid={id}]")).ok().flatten().is_some(), "no {id}");
+    }
+    let online = find(&host, "[data-testid=chart-online]").get_attribute("data-value").and_then(|v| v.parse::<u64>().ok());
+    assert!(online.is_some_and(|v| v > 0), "online peers on the chart");
+    // Tap the probe supernode: the inspector names it.
+    let slot = canvas.get_attribute("data-probe-slot").expect("probe slot");
+    let (x, y) = (
+        canvas.get_attribute("data-probe-x").and_then(|v| v.parse::<f64>().ok()).expect("probe x"),
+        canvas.get_attribute("data-probe-y").and_then(|v| v.parse::<f64>().ok()).expect("probe y"),
+    );
+    let rect = canvas.get_bounding_client_rect();
+    let tap = js_sys::Function::new_with_args(
+        "c, x, y",
+        "for (const t of ['pointerdown', 'pointerup']) c.dispatchEvent(new PointerEvent(t, { clientX: x, clientY: y, bubbles: true, pointerId: 1, pointerType: 'touch' }))",
+    );
+    tap.call3(&wasm_bindgen::JsValue::NULL, &canvas, &(rect.left() + x).into(), &(rect.top() + y).into()).expect("tap");
+    sleep(100).await;
+    let title = find(&host, "[data-testid=inspector-title]");
+    assert_eq!(title.get_attribute("data-slot"), Some(slot));
+}

@@ -73,7 +73,7 @@ pub fn draw_chart(canvas: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, ki
     let series = h.series();
     let minute = h.minute();
     let dom = f64::from(domain(series.len(), minute));
-    let (left, right, top, bottom) = (34.0 * dpr, 6.0 * dpr, 6.0 * dpr, 16.0 * dpr);
+    let (left, right, top, bottom) = (40.0 * dpr, 8.0 * dpr, 7.0 * dpr, 16.0 * dpr);
     let (pw, ph) = ((w - left - right).max(1.0), (hh - top - bottom).max(1.0));
     let ymax = match kind {
         Kind::Online => series.iter().map(|m| m.expected_peers.max(m.online_peers) as f64).fold(1.0, f64::max) * 1.05,
@@ -122,8 +122,10 @@ pub fn draw_chart(canvas: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, ki
         let x = x_of(f64::from(t));
         ctx.move_to(x, top);
         ctx.line_to(x, top + ph);
-        let label = h.world().clock_label(t);
-        let _ = ctx.fill_text(label.get(11..16).unwrap_or(&label), x, hh - bottom / 2.0);
+        if x + 14.0 * dpr <= w {
+            let label = h.world().clock_label(t);
+            let _ = ctx.fill_text(label.get(11..16).unwrap_or(&label), x, hh - bottom / 2.0);
+        }
         t += 360;
     }
     ctx.set_stroke_style_str("rgba(154,163,181,0.18)");

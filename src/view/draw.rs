@@ -131,8 +131,8 @@ impl Renderer {
         })
     }
 
-    /// Draws one frame. Returns true when the base layer was redrawn for a new minute or run
-    /// (the caller then refreshes the test hooks).
+    /// Draws one frame. Returns true when the base layer was redrawn (new minute, run, camera,
+    /// size or highlight): the caller then refreshes the test hooks.
     pub fn frame(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
         let v = &f.view;
         let (w, h) = (v.w as u32, v.h as u32);
@@ -167,7 +167,7 @@ impl Renderer {
         }
         let _ = ctx.draw_image_with_html_canvas_element(&self.base, 0.0, 0.0);
         self.draw_overlay(ctx, snap, f, ms_per_min);
-        new_minute
+        old != Some(key)
     }
 
     fn node_radius(&self, v: &View, n: usize) -> f64 {
