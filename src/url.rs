@@ -55,7 +55,8 @@ pub fn parse(query: &str) -> UrlState {
     };
     let get = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
     let mut bad = |key: &str, value: &str, used: &str| {
-        let v: String = value.chars().filter(|c| !c.is_control()).take(40).collect();
+        // Echo the value as plain text: no control characters, no markup look-alikes.
+        let v: String = value.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>')).take(40).collect();
         notices.push(format!("{key}: '{v}' is not valid; using {used}."));
     };
 
@@ -91,7 +92,7 @@ pub fn parse(query: &str) -> UrlState {
                 bad(k, v, &format!("{used} (allowed: {})", e.allowed));
             }
         } else {
-            let key: String = k.chars().filter(|c| !c.is_control()).take(30).collect();
+            let key: String = k.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>')).take(30).collect();
             unknown.push(format!("{key}: unknown parameter, ignored."));
         }
     }

@@ -195,7 +195,9 @@ impl Params {
     /// `supernodes` and `mega_supernodes` to that scale's sizes.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), ParamError> {
         let before = self.clone();
-        let r = self.set_unchecked(key, value).and_then(|()| self.check());
+        let r = self.set_unchecked(key, value).and_then(|()| {
+            self.check().map_err(|e| ParamError { param: key.to_string(), value: value.chars().take(40).collect(), allowed: e.allowed })
+        });
         if r.is_err() {
             *self = before;
         }
@@ -282,7 +284,7 @@ impl Params {
     /// Cross-parameter limits: keeps the per-supernode arrays and the peer count in bounds.
     pub fn check(&self) -> Result<(), ParamError> {
         if self.peers < u64::from(self.supernodes) {
-            return Err(err("peers", &self.peers.to_string(), &format!("at least supernodes ({})", self.supernodes)));
+            return Err(err("peers", &self.peers.to_string(), &format!("peers at least supernodes (now {} peers, {} supernodes)", self.peers, self.supernodes)));
         }
         Ok(())
     }
