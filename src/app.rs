@@ -53,23 +53,31 @@ pub fn App() -> impl IntoView {
             <Notices/>
             <main class="layout">
                 <section class="stage-col">
-                    <view::Stage/>
+                    // The inspector floats over the map's emptiest corner, so it is in view
+                    // while the pointer hovers the supernodes.
+                    <div class="stage-frame">
+                        <view::Stage/>
+                        <Show when=move || controls == Controls::Full>
+                            <view::Inspector/>
+                        </Show>
+                    </div>
                     <Show when=move || controls != Controls::None>
                         <player::ControlsBar/>
                         <player::Timeline/>
                     </Show>
-                    <Show when=move || controls == Controls::Full>
-                        <view::Charts/>
-                    </Show>
                 </section>
                 <Show when=move || controls == Controls::Full>
-                    <aside class="side-col">
-                        <player::StoryPanel/>
-                        <view::Inspector/>
-                        <view::Legend/>
-                        <player::SandboxPanel/>
-                        <view::EventLog/>
-                    </aside>
+                    <div class="below">
+                        <div class="main-col">
+                            <view::Charts/>
+                            <view::EventLog/>
+                        </div>
+                        <aside class="side-col">
+                            <player::StoryPanel/>
+                            <view::Legend/>
+                            <player::SandboxPanel/>
+                        </aside>
+                    </div>
                 </Show>
             </main>
             <player::KeyboardShortcuts/>

@@ -212,7 +212,6 @@ pub fn Stage() -> impl IntoView {
                 on:wheel=on_wheel
                 on:dblclick=move |_| camera.update_value(Camera::reset)
             ></canvas>
-            <p class="stage-hint">"Scroll or pinch to zoom · drag to pan · double-click to reset · hover or tap a supernode"</p>
         </div>
     }
 }
