@@ -161,8 +161,7 @@ impl Params {
             buggy_share: 0.5,
             crash_fraction: 0.4,
             windows_share: 0.75,
-            // A classroom's hosts are a little stronger, for the same reason as sn_session_min.
-            capacity_headroom: if scale == Scale::Classroom { 5.0 } else { 4.0 },
+            capacity_headroom: 4.0,
             capacity_spread: 1.0,
             overload_shutdown: true,
             restart_delay_min: 45,

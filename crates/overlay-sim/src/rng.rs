@@ -1,15 +1,16 @@
 //! The model's one source of randomness: a seeded PCG, identical natively and in Wasm.
 //! Transcendental functions go through `libm` so both platforms round the same way.
+//! PCG-32 (64-bit state) rather than a 128-bit PCG: Wasm has no 128-bit multiply.
 
 use rand_core::{RngCore, SeedableRng};
-use rand_pcg::Pcg64Mcg;
+use rand_pcg::Pcg32;
 
 #[derive(Clone, Debug)]
-pub struct Rng(Pcg64Mcg);
+pub struct Rng(Pcg32);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(Pcg64Mcg::seed_from_u64(seed))
+        Rng(Pcg32::seed_from_u64(seed))
     }
     /// Uniform in [0, 1).
     pub fn f64(&mut self) -> f64 {
@@ -18,6 +19,7 @@ impl Rng {
     /// Four independent uniforms in [0, 1) at 16-bit resolution from one draw (the hot loop's budget).
     pub fn quad(&mut self) -> [f32; 4] {
         let x = self.0.next_u64();
+        // (two PCG-32 outputs)
         let f = |s: u32| ((x >> s) & 0xFFFF) as f32 * (1.0 / 65536.0);
         [f(0), f(16), f(32), f(48)]
     }

@@ -153,7 +153,11 @@ impl World {
         let mut want_degree = Vec::with_capacity(n_ord);
         let sigma = p.capacity_spread;
         let region_total: f32 = REGIONS.iter().map(|r| r.3).sum();
-        for _ in 0..n_ord {
+        // Capacities are a stratified sample of the log-normal (quantiles in random order), and
+        // exactly the buggy share of hosts runs 5.0.0.152: a 30-supernode classroom is then a
+        // fair miniature of the real network for every seed, not a lucky or unlucky draw.
+        let strata = shuffled(n_ord, &mut rng);
+        for k in 0..n_ord {
             let mut pick = rng.f64() as f32 * region_total;
             let region = REGIONS.iter().find(|r| {
                 pick -= r.3;
@@ -164,7 +168,8 @@ impl World {
             y.push((cy + spread * 0.8 * rng.normal() as f32).clamp(0.14, 0.98));
             // Capacity over the normal peak load: at least H_MIN (promotion demands spare
             // resources), mean 1 + headroom, log-normal spread above the minimum.
-            let ln = libm::exp(sigma * rng.normal() - sigma * sigma / 2.0);
+            let z = inverse_normal((f64::from(strata[k]) + 0.5) / n_ord as f64);
+            let ln = libm::exp(sigma * z - sigma * sigma / 2.0);
             let h = H_MIN.min(1.0 + p.capacity_headroom) + (1.0 + p.capacity_headroom - H_MIN).max(0.0) * ln;
             cap.push((h as f32) * clients_mean * unit);
             // Stronger hosts keep more mesh links: degree grows with capacity (at least 2).
@@ -213,7 +218,11 @@ impl World {
             state: vec![state::ALIVE; n],
             timer: vec![0; n],
             since: vec![0; n],
-            buggy: (0..n).map(|i| i < n_ord && rng.f64() < sn_buggy_share).collect(),
+            buggy: {
+                let order = shuffled(n_ord, &mut rng);
+                let k = (sn_buggy_share * n_ord as f64).round() as u32;
+                (0..n).map(|i| i < n_ord && order[i] < k).collect()
+            },
             cause: vec![cause::NONE; n],
             cause_load: vec![0.0; n],
             attached: vec![0; n],
@@ -340,4 +349,42 @@ impl World {
 pub(crate) fn normal_unit(p: &Params) -> f32 {
     let churn = 1.0 / f64::from(p.session_min) + 1.0 / f64::from(p.sn_session_min);
     (1.0 + churn * p.probe_fanout * p.probe_cost) as f32
+}
+
+/// 0..n in random order.
+fn shuffled(n: usize, rng: &mut Rng) -> Vec<u32> {
+    let mut v: Vec<u32> = (0..n as u32).collect();
+    for i in (1..n).rev() {
+        v.swap(i, rng.below(i + 1));
+    }
+    v
+}
+
+/// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
+pub(crate) fn inverse_normal(p: f64) -> f64 {
+    const A: [f64; 6] = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.383577518672690e2, -3.066479806614716e1, 2.506628277459239];
+    const B: [f64; 5] = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    const C: [f64; 6] = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+    const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    let tail = |q: f64| (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
+    if p < 0.02425 {
+        tail(libm::sqrt(-2.0 * libm::log(p)))
+    } else if p > 1.0 - 0.02425 {
+        -tail(libm::sqrt(-2.0 * libm::log(1.0 - p)))
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn inverse_normal_quantiles() {
+        for (p, z) in [(0.5, 0.0), (0.975, 1.959964), (0.01, -2.326348), (0.999, 3.090232)] {
+            assert!((super::inverse_normal(p) - z).abs() < 1e-5, "{p}");
+        }
+    }
 }

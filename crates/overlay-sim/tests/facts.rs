@@ -99,7 +99,11 @@ fn random_failure_matches_percolation_theory() {
         let removed = 1.0 - alive as f64 / n as f64; // kills plus the slots between hosts (also random)
         let measured = w.mesh().giant_fraction(|i| i < n && snap.sn_state[i] == overlay_sim::world::state::ALIVE);
         let predicted = theory::giant_after_random_removal(&degrees, removed);
-        assert!((measured - predicted).abs() < 0.04, "f={f:.3} (removed {removed:.3}, f_c {fc:.3}): measured {measured:.3}, theory {predicted:.3}");
+        // Finite size: within the critical window the giant component of N live nodes carries
+        // corrections of order N^(-1/3) (≈0.03 here); away from it theory holds to 3 points.
+        let live = alive as f64;
+        let tol = if (removed - fc).abs() < 0.05 { 0.03 + 2.0 * live.powf(-1.0 / 3.0) } else { 0.03 };
+        assert!((measured - predicted).abs() < tol, "f={f:.3} (removed {removed:.3}, f_c {fc:.3}): measured {measured:.3}, theory {predicted:.3}, tolerance {tol:.3}");
     }
 }
 
