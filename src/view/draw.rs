@@ -330,8 +330,8 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n_o
     }
     if total <= PEER_DOTS_MAX {
         // Each peer a dot on a golden-angle spiral around its supernode (stable between frames).
-        let d = 1.6 * dpr;
-        let ring = 2.3 * dpr;
+        let d = (r * 0.28).clamp(1.4 * dpr, 2.4 * dpr);
+        let ring = d * 1.45;
         ctx.begin_path();
         for i in 0..n_ord {
             if snap.sn_state[i] != state::ALIVE {
