@@ -57,7 +57,9 @@ pub fn goto(state: AppState, minute: u32) {
     let horizon = state.history.with_value(|h| h.horizon());
     if minute <= horizon || minute - horizon <= sync_budget(&state) {
         CHASING.with(|c| c.set(false));
+        let t0 = now_ms();
         state.seek(minute);
+        LAST_SEEK_MS.with(|c| c.set(now_ms() - t0));
         return;
     }
     if state.history.with_value(|h| h.minute()) < horizon {
@@ -71,7 +73,13 @@ pub fn jumping() -> bool {
     CHASING.with(Cell::get)
 }
 
+/// How long the last direct seek took (ms), for the timeline's `data-seek-ms` test hook.
+pub fn last_seek_ms() -> f64 {
+    LAST_SEEK_MS.with(Cell::get)
+}
+
 thread_local! {
+    static LAST_SEEK_MS: Cell<f64> = const { Cell::new(0.0) };
     static CHASING: Cell<bool> = const { Cell::new(false) };
 }
 

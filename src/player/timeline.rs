@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use overlay_sim::World;
 
 use super::scout::Scout;
-use super::{goto, jumping, pretty_clock, short_clock, SPAN_MIN};
+use super::{goto, jumping, last_seek_ms, pretty_clock, short_clock, SPAN_MIN};
 use crate::app_state::{now_ms, AppState};
 
 thread_local! {
@@ -79,6 +79,26 @@ impl Ctx {
     }
 }
 
+/// Seeks for a drag on the slider. Where a seek is cheap it happens at once; at real scale
+/// (up to a couple of hundred ms) only the latest position is sought, once per frame, so a
+/// fast drag never queues up stale seeks.
+fn scrub_to(state: AppState, pending: StoredValue<Option<u32>>, m: u32) {
+    if !state.history.with_value(|h| h.world().ordinary_slots() > 10_000) {
+        goto(state, m);
+        return;
+    }
+    let queued = pending.get_value().is_some();
+    pending.set_value(Some(m));
+    if !queued {
+        request_animation_frame(move || {
+            if let Some(Some(m)) = pending.try_get_value() {
+                pending.set_value(None);
+                goto(state, m);
+            }
+        });
+    }
+}
+
 #[component]
 pub fn Timeline() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -120,6 +140,7 @@ pub fn Timeline() -> impl IntoView {
         ctx.generation.try_update_value(|g| *g += 1);
     });
 
+    let pending = StoredValue::new(None::<u32>);
     let span = Memo::new(move |_| {
         let h = horizon.get();
         if h <= SPAN_MIN { SPAN_MIN } else { h.div_ceil(360) * 360 }
@@ -144,7 +165,14 @@ pub fn Timeline() -> impl IntoView {
     };
 
     view! {
-        <div class="timeline" data-testid="timeline">
+        <div
+            class="timeline"
+            data-testid="timeline"
+            data-seek-ms=move || {
+                state.minute.track();
+                format!("{:.1}", last_seek_ms())
+            }
+        >
             <div class="timeline-flags" role="group" aria-label="Landmarks of the run">
                 <For each=move || ctx.markers.get() key=|m| *m let:mk>
                     {
@@ -153,7 +181,12 @@ pub fn Timeline() -> impl IntoView {
                         view! {
                             <button
                                 type="button"
-                                class=format!("flag flag-{}", what.split(' ').next().unwrap_or("x"))
+                                class=move || {
+                                    // Labels near the ends open inwards, so they are never cut off.
+                                    let at = f64::from(m) / f64::from(span.get().max(1));
+                                    let edge = if at < 0.12 { " flag-start" } else if at > 0.88 { " flag-end" } else { "" };
+                                    format!("flag flag-{}{edge}", what.split(' ').next().unwrap_or("x"))
+                                }
                                 style:left=move || pct(m)
                                 data-minute-mark=m
                                 aria-label=text
@@ -180,7 +213,7 @@ pub fn Timeline() -> impl IntoView {
                     prop:value=move || state.minute.get().to_string()
                     on:input=move |ev| {
                         if let Ok(m) = event_target_value(&ev).parse::<u32>() {
-                            goto(state, m);
+                            scrub_to(state, pending, m);
                         }
                     }
                 />
