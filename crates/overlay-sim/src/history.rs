@@ -13,6 +13,10 @@ pub struct Marker {
     pub label: &'static str,
 }
 
+/// At most this many checkpoints are kept: past it, every other one is dropped and the interval
+/// doubles, so memory stays flat on week-long runs (a seek then replays at most 2× further).
+pub const MAX_CHECKPOINTS: usize = 40;
+
 #[derive(Clone, Debug)]
 pub struct History {
     scenario: Scenario,
@@ -58,6 +62,10 @@ impl History {
     }
     pub fn minute(&self) -> u32 {
         self.world.minute()
+    }
+    /// Checkpoints kept and the minutes between them (for memory accounting).
+    pub fn checkpoint_stats(&self) -> (usize, u32) {
+        (self.checkpoints.len(), self.every)
     }
     /// The furthest minute computed so far.
     pub fn horizon(&self) -> u32 {
@@ -120,6 +128,14 @@ impl History {
         }
         if next % self.every == 0 && self.checkpoints.len() == (next / self.every) as usize {
             self.checkpoints.push(self.world.clone());
+            if self.checkpoints.len() > MAX_CHECKPOINTS {
+                let mut k = 0;
+                self.checkpoints.retain(|_| {
+                    k += 1;
+                    k % 2 == 1
+                });
+                self.every *= 2;
+            }
         }
         &self.series[next as usize - 1]
     }
