@@ -194,12 +194,13 @@ impl Renderer {
             ctx.set_fill_style_str(colors::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, v.w, v.h);
         }
-        draw_edges(ctx, v, snap, n, f.dpr);
+        // Fewer, fainter links over the dense layer: they are context, not data.
+        draw_edges(ctx, v, snap, n, f.dpr, if self.raster_lod { EDGES_MAX / 4 } else { EDGES_MAX });
         if !self.raster_lod {
             draw_peers(ctx, v, snap, n_ord, r, f.dpr);
             self.drawn = draw_supernodes(ctx, v, snap, n_ord, r, f.dpr);
         }
-        draw_megas(ctx, v, snap, n, r, recent);
+        draw_megas(ctx, v, snap, n, r, recent, f.dpr);
         draw_servers(ctx, v, f.dpr, &self.font);
         draw_highlight(ctx, v, snap, n, r, f.highlight);
         // The test hook: the first live supernode on screen, in CSS pixels.
@@ -274,8 +275,8 @@ fn pulse(ctx: &CanvasRenderingContext2d, v: &View, at: (f32, f32), r: f64, colou
     ctx.set_global_alpha(1.0);
 }
 
-/// Faint mesh links between serving supernodes, sampled to at most `EDGES_MAX` on screen.
-fn draw_edges(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, dpr: f64) {
+/// Faint mesh links between serving supernodes, sampled to about `max` on screen.
+fn draw_edges(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, dpr: f64, max: usize) {
     let edges = snap.mesh_edges;
     let serving = |i: usize| i < n && snap.sn_state[i] == state::ALIVE;
     // Estimate the share on screen from a sample, then stride through the rest.
@@ -292,7 +293,7 @@ fn draw_edges(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: 
         })
         .count();
     let estimate = edges.len() * on_screen / sample.max(1);
-    let stride = (estimate / EDGES_MAX).max(1);
+    let stride = (estimate / max.max(1)).max(1);
     ctx.begin_path();
     for e in edges.iter().step_by(stride) {
         let (a, b) = (e[0] as usize, e[1] as usize);
@@ -442,8 +443,8 @@ fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
 }
 
 /// Settled mega-supernodes (orange hexagons); ones arriving now are drawn by the overlay.
-fn draw_megas(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, r: f64, recent: u32) {
-    let rm = (r * 1.7).max(4.0);
+fn draw_megas(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, r: f64, recent: u32, dpr: f64) {
+    let rm = (r * 1.7).max(4.5 * dpr);
     ctx.begin_path();
     let mut any = false;
     for i in snap.ordinary.min(n)..n {
@@ -468,7 +469,7 @@ fn draw_megas(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: 
 /// Mega-supernodes dropping in from above and growing to size.
 #[allow(clippy::too_many_arguments)]
 fn draw_arrivals(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, r: f64, ms_per_min: f64, since_tick: f64, dpr: f64) {
-    let rm = (r * 1.7).max(4.0);
+    let rm = (r * 1.7).max(4.5 * dpr);
     let recent = anim::recent_minutes(ms_per_min);
     ctx.begin_path();
     let mut any = false;

@@ -81,7 +81,7 @@ pub fn Inspector() -> impl IntoView {
         <section class="inspector panel" data-testid="inspector" aria-live="polite">
             <h2>"Inspector"</h2>
             {move || match facts.get() {
-                None => view! { <p class="hint">"Hover over or tap a supernode to see what it is doing and why it failed. Scroll or pinch to zoom, drag to pan, double-click to reset."</p> }.into_any(),
+                None => view! { <p class="hint">"Hover or tap a supernode to see why it failed. Scroll or pinch to zoom, drag to pan."</p> }.into_any(),
                 Some(f) => view! {
                     <h3 data-testid="inspector-title" data-slot=f.slot>{f.title}</h3>
                     <dl>
