@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]
        overlay-sim list            (scenarios and parameters with their defaults)
-       overlay-sim hashes          (the determinism table, tests/hashes.txt)";
+       overlay-sim hashes          (the determinism table, tests/hashes.txt)
+       overlay-sim mesh [SCALE]    (supernode positions and mesh links as JSON, for renderer benchmarks)";
 
 struct Args {
     scenario: Scenario,
@@ -81,6 +82,27 @@ fn main() -> ExitCode {
                 }
             }
         }
+        return ExitCode::SUCCESS;
+    }
+    if args.first().map(String::as_str) == Some("mesh") {
+        let scale = args.get(1).map_or(Some(overlay_sim::Scale::Real), |s| overlay_sim::Scale::parse(s));
+        let Some(scale) = scale else {
+            eprintln!("overlay-sim: mesh: scale must be classroom, city or real\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        let sc = match Scenario::preset_at("sandbox", scale) {
+            Ok(sc) => sc,
+            Err(e) => {
+                eprintln!("overlay-sim: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let w = World::new(&sc);
+        let snap = w.snapshot();
+        let n = snap.ordinary;
+        let edges: Vec<[u32; 2]> = snap.mesh_edges.iter().copied().filter(|e| (e[0] as usize) < n && (e[1] as usize) < n).collect();
+        let doc = serde_json::json!({ "nodes": n, "x": &snap.sn_x[..n], "y": &snap.sn_y[..n], "load": &snap.sn_load[..n], "edges": edges });
+        println!("{doc}");
         return ExitCode::SUCCESS;
     }
     let a = match parse(&args) {
