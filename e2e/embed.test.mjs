@@ -111,6 +111,24 @@ describe('share and embed', () => {
     await page.close();
   });
 
+  test('strict CSP: no violations, no request leaves the origin', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.addInitScript(() => { window.cspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI)); });
+    await page.goto(`${server.url}?scenario=dec-2010&scale=city&autoplay=1&speed=64`, { waitUntil: 'load' });
+    await page.locator('canvas').first().waitFor({ state: 'visible' });
+    await sleep(2500);
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.ok(csp && !csp.includes('unsafe-eval') && csp.includes("'wasm-unsafe-eval'"), `CSP: ${csp}`);
+    assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
+    assert.ok(Number(await page.locator('[data-minute]').first().getAttribute('data-minute')) > 0, 'the app did not run under the CSP');
+    const origin = new URL(server.url).origin;
+    const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    assert.deepEqual(foreign, []);
+    await page.close();
+  });
+
   test('theme=light overrides the scheme; oEmbed and social card are served', async () => {
     const page = await openPage(browser, `${server.url}?theme=light`);
     assert.ok(await page.evaluate(() => document.documentElement.classList.contains('theme-light')));
