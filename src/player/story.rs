@@ -55,7 +55,7 @@ pub struct Story {
     pub steps: &'static [Step],
 }
 
-/// The current step (0-based; None = not in the story), for the URL and anyone else.
+/// The current step (0-based; None = not in the story). `AppState::story_step` mirrors it 1-based.
 #[derive(Clone, Copy)]
 pub struct StoryStep(pub RwSignal<Option<usize>>);
 
@@ -234,6 +234,13 @@ pub fn StoryPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let step = RwSignal::new(None::<usize>);
     provide_context(StoryStep(step));
+    // The app state holds the step 1-based, for the URL.
+    Effect::new(move |_| {
+        let s = step.get().map(|i| i + 1);
+        if state.story_step.get_untracked() != s {
+            state.story_step.set(s);
+        }
+    });
     let story = Memo::new(move |_| story_for(&state.scenario.get()));
 
     // A new scenario leaves the story.
