@@ -26,12 +26,19 @@ use crate::app_state::AppState;
 #[component]
 pub fn EventLog() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // Recomputed as the run grows (the horizon moves with the minute while playing).
-    let list = Memo::new(move |_| {
+    // Brought up to date as the run grows (an incremental scan: a real-scale run has millions
+    // of events); started over when the run is replaced or forked.
+    let scan = StoredValue::new_local(moments::Scan::default());
+    let list = Memo::new(move |prev: Option<&(u64, Vec<moments::Moment>)>| {
         let _ = state.minute.get();
-        let _ = state.revision.get();
-        state.history.with_value(moments::moments)
+        let rev = state.revision.get();
+        if prev.is_some_and(|p| p.0 != rev) {
+            scan.update_value(moments::Scan::reset);
+        }
+        let list = state.history.with_value(|h| scan.try_update_value(|s| s.update(h))).unwrap_or_default();
+        (rev, list)
     });
+    let list = Memo::new(move |_| list.with(|l| l.1.clone()));
     let current = move || {
         let m = state.minute.get();
         list.with(|l| l.iter().rposition(|e| e.minute <= m))
@@ -44,14 +51,15 @@ pub fn EventLog() -> impl IntoView {
             </Show>
             <ol>
                 {move || {
-                    let cur = current();
                     list.get()
                         .into_iter()
                         .enumerate()
                         .map(|(k, e)| {
                             let minute = e.minute;
+                            // Only these two classes follow the clock; the list itself changes
+                            // only when a new moment is found.
                             view! {
-                                <li class:current=cur == Some(k) class:future=move || state.minute.get() < minute>
+                                <li class:current=move || current() == Some(k) class:future=move || state.minute.get() < minute>
                                     <button type="button" data-minute-target=minute on:click=move |_| state.seek(minute)>
                                         <time>{e.clock}</time>
                                         " — "
