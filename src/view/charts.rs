@@ -251,12 +251,13 @@ fn readout(kind: Kind, m: &Metrics) -> Vec<(&'static str, String, String, &'stat
 }
 
 #[component]
-fn Chart(kind: Kind) -> impl IntoView {
+fn Chart(kind: Kind, resized: RwSignal<u32>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let _ = state.minute.get();
         let _ = state.revision.get();
+        let _ = resized.get();
         if let Some(el) = canvas.get() {
             if let Some(ctx) = context_2d(&el) {
                 state.history.with_value(|h| draw_chart(&el, &ctx, kind, h));
@@ -291,9 +292,13 @@ fn Chart(kind: Kind) -> impl IntoView {
 
 #[component]
 pub fn Charts() -> impl IntoView {
+    // Charts otherwise redraw only when the minute or the run changes; a resize blurs them.
+    let resized = RwSignal::new(0u32);
+    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r = r.wrapping_add(1)));
+    on_cleanup(move || handle.remove());
     view! {
         <section class="charts" aria-label="Charts of the run">
-            {Kind::ALL.into_iter().map(|k| view! { <Chart kind=k/> }).collect_view()}
+            {Kind::ALL.into_iter().map(|k| view! { <Chart kind=k resized=resized/> }).collect_view()}
         </section>
     }
 }
