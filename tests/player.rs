@@ -1,0 +1,86 @@
+//! Browser tests of the player components on their own (headless Chromium via
+//! wasm-bindgen-test-runner): the controls, the story and the sandbox against a small run.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use overlay_sim::{Scale, Scenario};
+use supernode_storm::player::{ControlsBar, SandboxPanel, StoryPanel, Timeline};
+use supernode_storm::AppState;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Mounts the player's components over a classroom run of `scenario`; returns the host and state.
+fn mount(scenario: &str) -> (HtmlElement, AppState) {
+    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let host: HtmlElement = doc.create_element("div").expect("div").unchecked_into();
+    doc.body().expect("body").append_child(&host).expect("append");
+    let sc = Scenario::preset_at(scenario, Scale::Classroom).expect("preset");
+    let state = AppState::new(sc);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        provide_context(state);
+        view! {
+            <ControlsBar/>
+            <Timeline/>
+            <StoryPanel/>
+            <SandboxPanel/>
+        }
+    });
+    // Stays mounted for the rest of the test run (each test has its own host).
+    std::mem::forget(handle);
+    (host, state)
+}
+
+fn click(root: &Element, selector: &str) {
+    let el: HtmlElement = root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}")).unchecked_into();
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn step_and_step_back_are_exact() {
+    let (host, state) = mount("dec-2010");
+    state.seek(280);
+    let before = state.metrics();
+    click(&host, "[data-testid=step]");
+    click(&host, "[data-testid=step]");
+    assert_eq!(state.minute.get_untracked(), 282);
+    click(&host, "[data-testid=step-back]");
+    click(&host, "[data-testid=step-back]");
+    sleep(20).await;
+    assert_eq!(state.minute.get_untracked(), 280);
+    assert_eq!(state.metrics(), before);
+}
+
+#[wasm_bindgen_test]
+async fn the_story_moves_the_clock_and_highlights() {
+    let (host, state) = mount("dec-2010");
+    click(&host, "[data-testid=story-next]");
+    click(&host, "[data-testid=story-next]");
+    sleep(20).await;
+    assert_eq!(state.minute.get_untracked(), 270);
+    assert!(state.highlight.get_untracked().is_some(), "step 2 points at the offline-IM servers");
+    let panel = host.query_selector("[data-story-step]").ok().flatten().expect("story panel");
+    assert_eq!(panel.get_attribute("data-story-step").as_deref(), Some("2"));
+}
+
+#[wasm_bindgen_test]
+async fn killing_the_busiest_supernode_forks_the_run() {
+    let (host, state) = mount("sandbox");
+    state.seek(120);
+    state.seek(60);
+    let ghost_len = || state.history.with_value(|h| h.ghost().map(<[_]>::len));
+    assert_eq!(ghost_len(), None);
+    click(&host, "[data-testid=kill-top]");
+    assert_eq!(ghost_len(), Some(120), "the original run stays as a ghost");
+}
