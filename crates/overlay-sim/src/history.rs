@@ -15,7 +15,7 @@ pub struct Marker {
 
 /// At most this many checkpoints are kept: past it, every other one is dropped and the interval
 /// doubles, so memory stays flat on week-long runs (a seek then replays at most 2× further).
-pub const MAX_CHECKPOINTS: usize = 40;
+pub const MAX_CHECKPOINTS: usize = 50;
 
 #[derive(Clone, Debug)]
 pub struct History {
@@ -38,9 +38,9 @@ pub struct History {
 impl History {
     pub fn new(scenario: Scenario) -> History {
         let world = World::new(&scenario);
-        // Checkpoints cost a world each: ~2.5 MB at real scale, so every two hours there
-        // (a scrub replays at most 119 minutes); every 30 minutes at smaller scales.
-        let every = if world.ordinary_slots() > 10_000 { 120 } else { 30 };
+        // Checkpoints cost a world each (~1.7 MB at real scale, the static arrays shared), so
+        // hourly there (a scrub replays at most 59 minutes); every 30 minutes at smaller scales.
+        let every = if world.ordinary_slots() > 10_000 { 60 } else { 30 };
         History {
             checkpoints: vec![world.clone()],
             world,
@@ -100,6 +100,11 @@ impl History {
             self.fork();
         }
         self.actions.entry(m + 1).or_default().push(action);
+    }
+
+    /// Sets the series shown as a ghost (e.g. the original run, after replaying a new plan).
+    pub fn set_ghost(&mut self, ghost: Option<Vec<Metrics>>) {
+        self.ghost = ghost;
     }
 
     /// Forgets the future after the current minute, keeping the old series as the ghost.

@@ -11,6 +11,7 @@ use crate::rng::sround;
 use crate::scenario::Scripted;
 use crate::world::{cause, normal_unit, state, World, CLIENT_SHARE, LEVELS, RING};
 use crate::{Action, Event, EventKind, Inputs, Metrics, StepReport};
+use std::sync::Arc;
 
 /// At real scale the giant component is recomputed every this many minutes (it costs a
 /// union-find pass over the whole mesh); small networks recompute it every minute.
@@ -519,8 +520,8 @@ impl World {
             Action::InjectMega { x, y } => {
                 if self.user_mega_next < self.state.len() {
                     let i = self.user_mega_next;
-                    self.x[i] = x.clamp(0.0, 1.0);
-                    self.y[i] = y.clamp(0.0, 1.0);
+                    Arc::make_mut(&mut self.x)[i] = x.clamp(0.0, 1.0);
+                    Arc::make_mut(&mut self.y)[i] = y.clamp(0.0, 1.0);
                     self.arrive_mega(i, t, events);
                     self.user_mega_next += 1;
                 }

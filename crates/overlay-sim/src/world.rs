@@ -66,12 +66,14 @@ pub struct World {
     pub(crate) n_scripted_megas: usize,
     pub(crate) mega_next: usize,
     pub(crate) user_mega_next: usize,
-    pub(crate) x: Vec<f32>,
-    pub(crate) y: Vec<f32>,
+    /// Per-slot arrays that rarely change are shared between clones (checkpoints stay small);
+    /// `Arc::make_mut` copies them on the rare write (a user placing a mega-supernode).
+    pub(crate) x: Arc<Vec<f32>>,
+    pub(crate) y: Arc<Vec<f32>>,
     /// Capacity in load units a minute (a connected client costs one unit).
-    pub(crate) cap: Vec<f32>,
+    pub(crate) cap: Arc<Vec<f32>>,
     /// Load a supernode carries for its mesh links (searches and presence it routes for neighbours).
-    pub(crate) mesh_load: Vec<f32>,
+    pub(crate) mesh_load: Arc<Vec<f32>>,
     pub(crate) state: Vec<u8>,
     pub(crate) timer: Vec<u32>,
     pub(crate) since: Vec<u32>,
@@ -197,7 +199,7 @@ impl World {
         edges.sort_unstable();
         edges.dedup();
         let mesh = Mesh::from_edges(n, edges);
-        let mesh_load = mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect();
+        let mesh_load = Arc::new(mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect());
 
         let sn_buggy_share = (p.buggy_share / p.windows_share).min(1.0);
         let mut w = World {
@@ -211,10 +213,10 @@ impl World {
             n_scripted_megas,
             mega_next: n_ord,
             user_mega_next: n_ord + n_scripted_megas,
-            x,
-            y,
+            x: Arc::new(x),
+            y: Arc::new(y),
             mesh_load,
-            cap,
+            cap: Arc::new(cap),
             state: vec![state::ALIVE; n],
             timer: vec![0; n],
             since: vec![0; n],

@@ -36,7 +36,7 @@ fn a_week_at_real_scale_with_hourly_sandbox_actions() {
     assert_eq!(h.series().len(), 7 * 24 * 60);
     let (kept, every) = h.checkpoint_stats();
     assert!(kept <= MAX_CHECKPOINTS + 1, "{kept} checkpoints");
-    // Memory: ~2.5 MB per checkpoint at real scale, so the history stays near 100 MB.
+    // Memory: ~1.7 MB per checkpoint at real scale, so the history stays under ~90 MB.
     assert!(every >= 240, "interval {every}");
     // And scrubbing still works at the end of the week.
     h.seek(3 * 24 * 60 + 17);
