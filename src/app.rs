@@ -4,8 +4,20 @@
 use leptos::prelude::*;
 
 use crate::app_state::AppState;
-use crate::url::{self, Controls};
-use crate::{player, view, Sources};
+use crate::url::{self, Controls, Theme};
+use crate::{announce, embed, player, share, view, Sources};
+
+/// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
+fn apply_theme(theme: Theme) {
+    let class = match theme {
+        Theme::Auto => return,
+        Theme::Light => "theme-light",
+        Theme::Dark => "theme-dark",
+    };
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        root.set_class_name(format!("{} {class}", root.class_name()).trim());
+    }
+}
 
 /// The query string of the page ("" outside a browser).
 fn location_search() -> String {
@@ -33,6 +45,10 @@ pub fn App() -> impl IntoView {
     for n in &u.notices {
         state.notify(n.clone());
     }
+    apply_theme(u.theme);
+    // The address bar follows the state; inside an iframe, report height and obey the parent.
+    share::sync_url(state);
+    embed::install(state);
     let chrome = !u.embed;
     let controls = u.controls;
     view! {
@@ -76,11 +92,14 @@ pub fn App() -> impl IntoView {
                             <player::StoryPanel/>
                             <view::Legend/>
                             <player::SandboxPanel/>
+                            <share::SharePanel/>
                         </aside>
                     </div>
                 </Show>
             </main>
             <player::KeyboardShortcuts/>
+            <announce::Announcer/>
+            <view::MetricsJson/>
             <Show when=move || chrome>
                 <Sources/>
             </Show>

@@ -323,3 +323,55 @@ mod tests {
         assert!(all.iter().any(|(id, _, text, _)| *id == "chart-signalling" && text == "42×"));
     }
 }
+
+/// The current metrics row as JSON in a hidden element (`data-testid="metrics"`), so tests
+/// and scripts can read exactly what the model says at this minute.
+pub fn metrics_json(m: &Metrics) -> String {
+    let f = |x: f64| if x.is_finite() { format!("{x}") } else { "null".into() };
+    format!(
+        concat!(
+            "{{\"t_min\":{},\"online_peers\":{},\"expected_peers\":{},\"supernodes_alive\":{},\"mega_supernodes\":{},",
+            "\"mean_sn_load\":{},\"max_sn_load\":{},\"signalling_ratio\":{},\"giant_component\":{},\"login_queue\":{},",
+            "\"retrying_peers\":{},\"crashed_clients\":{},\"im_delayed_share\":{},\"accepted\":{},\"orphaned\":{}}}"
+        ),
+        m.t_min,
+        m.online_peers,
+        m.expected_peers,
+        m.supernodes_alive,
+        m.mega_supernodes,
+        f(m.mean_sn_load),
+        f(m.max_sn_load),
+        f(m.signalling_ratio),
+        f(m.giant_component),
+        m.login_queue,
+        m.retrying_peers,
+        m.crashed_clients,
+        f(m.im_delayed_share),
+        m.accepted,
+        m.orphaned
+    )
+}
+
+/// The hidden JSON of the current metrics row.
+#[component]
+pub fn MetricsJson() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let json = move || {
+        let _ = state.minute.get();
+        let _ = state.revision.get();
+        metrics_json(&state.metrics())
+    };
+    view! { <output data-testid="metrics" hidden>{json}</output> }
+}
+
+#[cfg(test)]
+mod json_tests {
+    #[test]
+    fn metrics_json_is_valid_json_with_every_field() {
+        let m = overlay_sim::Metrics { t_min: 7, signalling_ratio: f64::NAN, giant_component: 0.5, ..Default::default() };
+        let s = super::metrics_json(&m);
+        assert!(s.starts_with("{\"t_min\":7,") && s.ends_with('}'));
+        assert!(s.contains("\"signalling_ratio\":null") && s.contains("\"giant_component\":0.5"));
+        assert_eq!(s.matches(':').count(), 15);
+    }
+}

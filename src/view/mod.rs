@@ -13,7 +13,7 @@ pub mod moments;
 pub mod raster;
 mod stage;
 
-pub use charts::Charts;
+pub use charts::{Charts, MetricsJson};
 pub use inspector::Inspector;
 pub use legend::Legend;
 pub use stage::Stage;
