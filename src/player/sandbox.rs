@@ -114,7 +114,10 @@ pub fn SandboxPanel() -> impl IntoView {
                 return;
             }
         }
+        // Keep the run being replaced (or its own ghost) to compare against.
+        let ghost = state.history.with_value(|h| h.ghost().map(<[_]>::to_vec).unwrap_or_else(|| h.series().to_vec()));
         state.load(sc);
+        state.history.update_value(|h| h.set_ghost(Some(ghost)));
         goto(state, m);
     };
     let reset = move |_| {
