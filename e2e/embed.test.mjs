@@ -48,11 +48,12 @@ describe('share and embed', () => {
 
   test('the address bar follows the clock (replaceState)', async () => {
     const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=classroom&autoplay=0`);
+    const entries = await page.evaluate(() => history.length);
     await page.locator('[data-testid="step"]').first().click();
     await page.locator('[data-testid="step"]').first().click();
     await sleep(800);
     assert.match(page.url(), /t=2(&|$)/);
-    assert.equal(await page.evaluate(() => history.length), 1, 'pushState was used');
+    assert.equal(await page.evaluate(() => history.length), entries, 'pushState was used');
     await page.close();
   });
 
@@ -120,7 +121,7 @@ describe('share and embed', () => {
     await page.locator('canvas').first().waitFor({ state: 'visible' });
     await sleep(2500);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-    assert.ok(csp && !csp.includes('unsafe-eval') && csp.includes("'wasm-unsafe-eval'"), `CSP: ${csp}`);
+    assert.ok(csp && !csp.includes("'unsafe-eval'") && csp.includes("'wasm-unsafe-eval'"), `CSP: ${csp}`);
     assert.deepEqual(await page.evaluate(() => window.cspViolations), []);
     assert.ok(Number(await page.locator('[data-minute]').first().getAttribute('data-minute')) > 0, 'the app did not run under the CSP');
     const origin = new URL(server.url).origin;

@@ -52,7 +52,7 @@ describe('outage view', () => {
 
   for (const scale of ['classroom', 'city', 'real']) {
     test(`${scale}: the canvas is drawn and changes as time advances`, async () => {
-      const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=${scale}&t=266&speed=8`);
+      const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=${scale}&t=266&speed=8&autoplay=1`);
       const first = await waitForDrawnCanvas(page);
       assert.ok(first, 'canvas stays blank');
       const m0 = await minuteOf(page);

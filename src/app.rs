@@ -41,7 +41,9 @@ pub fn App() -> impl IntoView {
     if u.t > 0 {
         state.seek(u.t);
     }
-    state.playing.set(u.autoplay.unwrap_or(!u.embed) && !prefers_reduced_motion());
+    // A link to a moment (t=…) or a story step opens paused there unless it asks to play.
+    let default_play = !u.embed && u.t == 0 && u.story_step.is_none();
+    state.playing.set(u.autoplay.unwrap_or(default_play) && !prefers_reduced_motion());
     for n in &u.notices {
         state.notify(n.clone());
     }
