@@ -161,7 +161,7 @@ describe('player', () => {
     assert.equal(await minuteOf(page), 250);
     await scrub(page, 1500);
     assert.equal(await minuteOf(page), 1500);
-    assert.equal((await metricsOf(page)).megas, 0);
+    assert.equal((await metricsOf(page)).mega_supernodes, 0);
     assert.deepEqual(page.errors, []);
     await page.close();
   });

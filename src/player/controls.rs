@@ -1,9 +1,8 @@
 //! The player bar: step back, play/pause, step, speed, the UTC clock, scenario, scale and
-//! "add a mega-supernode". Also a small `<output data-testid="metrics">` with the current
-//! metrics row, which the end-to-end tests compare (and screen readers may read on demand).
+//! "add a mega-supernode". (The current metrics row for tests is `view::MetricsJson`.)
 
 use leptos::prelude::*;
-use overlay_sim::{scenario::NAMES, Action, Metrics, Scale, Scenario};
+use overlay_sim::{scenario::NAMES, Action, Scale, Scenario};
 
 use super::{pretty_clock, speed_at, speed_index, speed_label};
 use crate::app_state::{AppState, SPEEDS};
@@ -11,18 +10,6 @@ use crate::app_state::{AppState, SPEEDS};
 /// Where the "add a mega-supernode" button places it (the map is the unit square; the
 /// operator's servers sit at the top, so just below them, in the middle).
 pub const MEGA_XY: (f32, f32) = (0.5, 0.3);
-
-/// The metrics row as compact JSON (fixed field order, stable across runs).
-pub fn metrics_json(m: &Metrics) -> String {
-    format!(
-        concat!(
-            "{{\"t\":{},\"online\":{},\"expected\":{},\"supernodes\":{},\"megas\":{},",
-            "\"signalling\":{:.4},\"giant\":{:.4},\"retrying\":{},\"login_queue\":{},\"crashed\":{}}}"
-        ),
-        m.t_min, m.online_peers, m.expected_peers, m.supernodes_alive, m.mega_supernodes,
-        m.signalling_ratio, m.giant_component, m.retrying_peers, m.login_queue, m.crashed_clients
-    )
-}
 
 /// Loads `name` at `scale` (keeping nothing else), or says why not.
 fn load_preset(state: AppState, name: &str, scale: Scale) {
@@ -42,11 +29,6 @@ pub fn ControlsBar() -> impl IntoView {
         let m = state.minute.get();
         state.revision.track();
         state.history.with_value(|h| h.world().clock_label(m))
-    };
-    let metrics = move || {
-        state.minute.track();
-        state.revision.track();
-        metrics_json(&state.metrics())
     };
     let titles: Vec<(&'static str, String)> = NAMES
         .iter()
@@ -165,7 +147,6 @@ pub fn ControlsBar() -> impl IntoView {
                 <span aria-hidden="true">"◆"</span>
                 <span class="ctl-text">"Add mega-supernode"</span>
             </button>
-            <output class="visually-hidden" data-testid="metrics" aria-label="Metrics of this minute">{metrics}</output>
         </div>
     }
 }
