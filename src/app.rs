@@ -53,6 +53,7 @@ pub fn App() -> impl IntoView {
     embed::install(state);
     let chrome = !u.embed;
     let controls = u.controls;
+    let interactive = RwSignal::new(false);
     view! {
         <div
             class="app"
@@ -78,7 +79,24 @@ pub fn App() -> impl IntoView {
                         <Show when=move || controls == Controls::Full>
                             <view::Inspector/>
                         </Show>
+                        // Embedded, the map would capture the host page's scroll and drags:
+                        // it takes them only after a click.
+                        <Show when=move || u.embed && !interactive.get()>
+                            <button type="button" class="click-to-interact" data-testid="click-to-interact" on:click=move |_| interactive.set(true)>
+                                "Click to interact"
+                            </button>
+                        </Show>
                     </div>
+                    <Show when=move || u.embed>
+                        <div class="embed-bar">
+                            <span>"Supernode Storm — the Skype outage of December 2010"</span>
+                            <a data-testid="open-new-tab" target="_blank" rel="noopener" href=move || {
+                                state.minute.track();
+                                state.revision.track();
+                                share::permalink(&state)
+                            }>"Open in a new tab ↗"</a>
+                        </div>
+                    </Show>
                     <Show when=move || controls != Controls::None>
                         <player::ControlsBar/>
                         <player::Timeline/>

@@ -138,6 +138,8 @@ pub fn parse(query: &str) -> UrlState {
         None => None,
     };
     let controls = match get("controls") {
+        // Embedded, a compact control bar unless the link asks for more.
+        None if embed => Controls::Minimal,
         None | Some("full") => Controls::Full,
         Some("minimal") => Controls::Minimal,
         Some("none") => Controls::None,
