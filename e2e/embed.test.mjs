@@ -130,6 +130,27 @@ describe('share and embed', () => {
     await page.close();
   });
 
+  test('a panic shows the error overlay with a reload link to the same URL state', async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    const logs = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('pageerror', (e) => logs.push(String(e)));
+    const url = `${server.url}?scenario=dec-2010&scale=classroom&t=123`;
+    await page.goto(url, { waitUntil: 'load' });
+    await page.locator('canvas').first().waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#error-overlay').isVisible(), false);
+    await page.evaluate(() => { try { window.wasmBindings.__stormTestPanic(); } catch (e) { /* the abort surfaces here */ } });
+    await page.locator('#error-overlay').waitFor({ state: 'visible', timeout: 5000 });
+    assert.ok(logs.some((l) => /deliberate test panic/.test(l)), 'the panic message reaches the console');
+    const reload = page.locator('#error-overlay a.reload');
+    assert.equal(await reload.getAttribute('href'), '', 'reload links to this very address');
+    await Promise.all([page.waitForNavigation(), reload.click()]);
+    await page.locator('canvas').first().waitFor({ state: 'visible' });
+    assert.equal(Number(await page.locator('[data-minute]').first().getAttribute('data-minute')), 123, 'reload lost the URL state');
+    assert.equal(await page.locator('#error-overlay').isVisible(), false);
+    await page.close();
+  });
+
   test('theme=light overrides the scheme; oEmbed and social card are served', async () => {
     const page = await openPage(browser, `${server.url}?theme=light`);
     assert.ok(await page.evaluate(() => document.documentElement.classList.contains('theme-light')));
