@@ -26,7 +26,7 @@ pub struct History {
     every: u32,
     /// `series[m - 1]` is the metrics row of minute m (minute 0 has no row).
     series: Vec<Metrics>,
-    /// Every event so far, in minute order.
+    /// The notable events so far, in minute order (see `keeps`).
     events: Vec<Event>,
     actions: BTreeMap<u32, Vec<Action>>,
     /// The series of the run this one was forked from, for comparison.
@@ -128,7 +128,11 @@ impl History {
         let report = self.world.step(&inputs);
         if next > self.horizon {
             self.series.push(report.metrics);
-            self.events.extend(report.events);
+            for e in report.events {
+                if self.keeps(&e) {
+                    self.events.push(e);
+                }
+            }
             self.horizon = next;
         }
         if next % self.every == 0 && self.checkpoints.len() == (next / self.every) as usize {
@@ -143,6 +147,19 @@ impl History {
             }
         }
         &self.series[next as usize - 1]
+    }
+
+    /// Which events the history keeps: network-wide ones, kills and mega-supernode arrivals,
+    /// and only the *first* crash, overload shutdown and reboot. The per-supernode churn of a
+    /// real-scale storm (millions of restarts and shutdowns) stays in each step's report and
+    /// in the snapshot's `sn_since`, so memory stays flat on long runs.
+    fn keeps(&self, e: &Event) -> bool {
+        use crate::EventKind as K;
+        match e.kind {
+            K::Crash | K::OverloadShutdown | K::Rebooted => !self.events.iter().any(|x| x.kind == e.kind),
+            K::Restart | K::Promotion => false,
+            _ => true,
+        }
     }
 
     /// Moves to `minute` exactly: from the nearest checkpoint at or before it, replaying.
