@@ -10,22 +10,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod common;
+use common::{click, host, sleep};
 
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts the player's components over a classroom run of `scenario`; returns the host and state.
 fn mount(scenario: &str) -> (HtmlElement, AppState) {
-    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
-    let host: HtmlElement = doc.create_element("div").expect("div").unchecked_into();
-    doc.body().expect("body").append_child(&host).expect("append");
+    let host = host();
     let sc = Scenario::preset_at(scenario, Scale::Classroom).expect("preset");
     let state = AppState::new(sc);
     let handle = leptos::mount::mount_to(host.clone(), move || {
@@ -40,11 +32,6 @@ fn mount(scenario: &str) -> (HtmlElement, AppState) {
     // Stays mounted for the rest of the test run (each test has its own host).
     std::mem::forget(handle);
     (host, state)
-}
-
-fn click(root: &Element, selector: &str) {
-    let el: HtmlElement = root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}")).unchecked_into();
-    el.click();
 }
 
 #[wasm_bindgen_test]

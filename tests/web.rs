@@ -7,33 +7,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
+mod common;
+use common::{find, host, sleep};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Resolves after `ms` milliseconds (lets effects and animation frames run).
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-/// A fresh host element in <body>.
-fn host() -> HtmlElement {
-    let doc = document();
-    let el = doc.create_element("div").expect("create div");
-    doc.body().expect("body").append_child(&el).expect("append");
-    el.unchecked_into()
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no {selector}"))
-}
 
 #[wasm_bindgen_test]
 async fn play_pause_toggles_state_and_time_stops() {
