@@ -6,9 +6,8 @@ use leptos::prelude::*;
 use overlay_sim::{Scale, Scenario};
 use supernode_storm::player::{ControlsBar, SandboxPanel, StoryPanel, Timeline};
 use supernode_storm::AppState;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::HtmlElement;
 
 mod common;
 use common::{click, host, sleep};
