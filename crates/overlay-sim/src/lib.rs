@@ -6,24 +6,34 @@
 //! run natively and in Wasm.
 //!
 //! ## The mechanism
-//! * **Supernodes** are flat arrays indexed by slot: position, capacity (log-normal around
-//!   `1 + capacity_headroom` times the normal peak load), state, attached clients, load.
-//!   A supernode's load is its clients' signalling plus the **reconnection probes** that land on
-//!   it plus joins. When its two-minute load exceeds capacity the **safeguard** shuts it down
-//!   (`overload_shutdown`) for `restart_delay_min`; its clients are orphaned.
-//! * **Peers** are cohorts: a count per supernode, and global pools of peers retrying (by due
-//!   minute and back-off level), signing in at the login servers, and crashed or rebooting.
-//!   Retrying peers probe `probe_fanout` supernodes from their random host caches per attempt,
-//!   `attempts_per_min` times a minute under the immediate policy — so every orphan adds load
-//!   to *every* live supernode: the reconnect storm. That is the feedback loop: overload →
-//!   shutdown → more orphans → more load.
-//! * **The 2010 trigger** is scripted as an input, not a metric: the offline-IM cluster's
-//!   capacity drops; its delayed replies crash 5.0.0.152 clients (`buggy_share`,
-//!   `crash_fraction`), including supernode hosts. **Mega-supernodes** (operator-run, much
-//!   larger, no safeguard) arrive in waves; peers reach them through the operator's servers.
+//! * **Supernodes** are flat arrays indexed by slot, sorted by **cache group**: a client's host
+//!   cache holds up to ~200 supernodes learned from its neighbourhood, so the model splits the
+//!   supernodes into neighbourhoods of that size (`group`), each with its own pools of peers
+//!   without service. Neighbourhoods differ in spare room per user, in how far the buggy 5.0
+//!   update had spread, and in their local time of day.
+//! * A supernode's load is its clients' signalling plus the **reconnection probes** that land
+//!   on it plus joins. Probes come mostly from its own neighbourhood's retrying clients, a few
+//!   from the next neighbourhoods; a client that keeps failing drops dead cache entries and aims
+//!   at the survivors, so "the remaining supernodes got ~100× their normal load". Above
+//!   capacity the **safeguard** shuts a supernode down within minutes (`overload_shutdown`),
+//!   for `restart_delay_min`; its clients are orphaned. That is the feedback loop.
+//! * **Pacing and probation**: a supernode takes new clients at a bounded rate, fewer when busy,
+//!   and a restarted or promoted one ramps up over `probation_min` instead of being refilled in
+//!   one minute. New supernodes are promoted from peers ready for it, which come back slowly.
+//! * **Back-off and patience**: a failing client waits longer the longer it fails
+//!   (`retry_policy`); users give up after `patience_min` and come back later — or, as the
+//!   evening takes their region offline, tomorrow. So a storm decays, and a neighbourhood
+//!   whose storm swamps every restarted supernode stays down until it does.
+//! * **The 2010 trigger** is scripted as an input, not a metric: the offline-IM cluster is
+//!   overloaded, and its late replies — through the backlog they leave — crash 5.0.0.152
+//!   clients (`buggy_share`, `crash_fraction`), supernode hosts included.
+//!   **Mega-supernodes** (operator-run, finite, no safeguard) arrive in waves and are
+//!   advertised to the neighbourhoods with the most users without service; the ordinary layer
+//!   regrows behind them. Clients whose cache is dead may get fresh addresses from the
+//!   finite bootstrap servers.
 //! * **The mesh** is a configuration-model random graph (petgraph) whose giant component is a
 //!   metric and agrees with Molloy–Reed / Cohen et al. under random failure (`theory`).
-//! * **Time of day**: the expected online population follows a daily cycle peaking at 16:00 UTC.
+//! * **Time of day**: each region's demand follows a consumer VoIP day in its own time zone.
 //!
 //! ```
 //! use overlay_sim::{Inputs, Scale, Scenario, World};
@@ -34,21 +44,30 @@
 //! ```
 
 pub mod clock;
+pub mod group;
 pub mod history;
 pub mod mesh;
 pub mod params;
 mod report;
 mod rng;
+pub mod slot;
 pub mod run;
 pub mod scenario;
 mod snapshot;
-pub(crate) mod step;
+mod step;
 pub mod theory;
 pub mod world;
 
-pub use params::{ParamError, Params, RetryPolicy, Scale};
+pub use group::{Group, GroupState};
+pub use params::{ParamError, Params, RetryPolicy, Scale, PARAMS};
+pub use slot::{Cause, SlotState};
 pub use report::{Action, Event, EventKind, Inputs, Metrics, StepReport};
 pub use history::{History, Marker};
 pub use scenario::Scenario;
 pub use snapshot::Snapshot;
 pub use world::World;
+
+/// TEMPORARY tuning hook (removed before commit).
+pub(crate) fn tune(name: &str, default: f64) -> f64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}

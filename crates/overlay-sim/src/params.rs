@@ -1,8 +1,8 @@
 //! Every parameter of the model: its default, its valid range and where the default comes from.
 //!
-//! Parameters are set by name (`Params::set("buggy_share", "0.5")`), so the URL, the runner's
-//! `--set KEY=VALUE` and the sandbox sliders share one validated path. A bad value is a
-//! [`ParamError`] naming the parameter, the value and the range — never a panic.
+//! One table, [`PARAMS`], drives `Params::set`/`get`, the runner's `list`, the URL keys and the
+//! sandbox sliders: a range is written once, here. A bad value is a [`ParamError`] naming the
+//! parameter, the value as given and the allowed range — never a panic.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -21,12 +21,9 @@ pub enum Scale {
 
 impl Scale {
     pub const ALL: [Scale; 3] = [Scale::Classroom, Scale::City, Scale::Real];
+    pub const NAMES: [&'static str; 3] = ["classroom", "city", "real"];
     pub fn name(self) -> &'static str {
-        match self {
-            Scale::Classroom => "classroom",
-            Scale::City => "city",
-            Scale::Real => "real",
-        }
+        Scale::NAMES[self as usize]
     }
     pub fn parse(s: &str) -> Option<Scale> {
         Scale::ALL.into_iter().find(|x| x.name() == s)
@@ -45,22 +42,19 @@ impl Scale {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RetryPolicy {
-    /// Try again as soon as the previous attempt times out (`attempts_per_min` a minute).
+    /// Try again as soon as the previous attempt times out (`attempts_per_min` a minute), forever.
     Immediate,
     /// Wait `retry_delay_min` between attempts.
     Fixed,
-    /// Wait `retry_delay_min`·2ⁿ (capped at 64 min) after the n-th failure, with ±50% jitter.
+    /// Wait `retry_delay_min`·2ⁿ⁻¹ after the n-th failure, up to `retry_cap_min`.
     Exponential,
 }
 
 impl RetryPolicy {
     pub const ALL: [RetryPolicy; 3] = [RetryPolicy::Immediate, RetryPolicy::Fixed, RetryPolicy::Exponential];
+    pub const NAMES: [&'static str; 3] = ["immediate", "fixed", "exponential"];
     pub fn name(self) -> &'static str {
-        match self {
-            RetryPolicy::Immediate => "immediate",
-            RetryPolicy::Fixed => "fixed",
-            RetryPolicy::Exponential => "exponential",
-        }
+        RetryPolicy::NAMES[self as usize]
     }
 }
 
@@ -79,211 +73,405 @@ impl fmt::Display for ParamError {
 }
 impl std::error::Error for ParamError {}
 
-/// The model's parameters. Field docs name the source of each default.
+/// The model's parameters. [`PARAMS`] names the source of each default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Params {
     pub scale: Scale,
-    /// PRNG seed: the same seed and parameters give the same run, natively and in Wasm.
     pub seed: u64,
-    /// Peers online at the daily peak (23M: press reports of the Dec 2010 outage).
     pub peers: u64,
-    /// Supernode slots (48,000 before 2012: Kortchinsky 2012).
     pub supernodes: u32,
-    /// Share of users on the buggy Windows client 5.0.0.152 (50%: Rabbe's post-mortem).
     pub buggy_share: f64,
-    /// Share of 5.0.0.152 clients that crash in the trigger (40%: Rabbe's post-mortem).
+    pub buggy_spread: f64,
     pub crash_fraction: f64,
-    /// Share of online users on Windows. Supernode hosts are Windows desktops, so the buggy share
-    /// among them is buggy_share / windows_share (our arithmetic: 0.5 / 0.75 ≈ 0.67, × 0.4 ≈ 27%
-    /// of supernodes, inside Rabbe's 25–30%).
     pub windows_share: f64,
-    /// Mean supernode capacity over its normal peak load, minus one (our assumption; the Skype
-    /// admin guide's ~5 KB/s budget is small next to a broadband host).
     pub capacity_headroom: f64,
-    /// Log-normal spread of capacity between supernodes (hosts differ widely: Baset & Schulzrinne).
     pub capacity_spread: f64,
-    /// The safeguard that shuts a supernode down when its load is excessive (Rabbe's post-mortem).
+    pub group_spread: f64,
+    pub cache_locality: f64,
+    pub cache_pruning: f64,
     pub overload_shutdown: bool,
-    /// Minutes before a shut-down supernode is usable again ("takes a while": Rabbe; our figure).
     pub restart_delay_min: u32,
+    pub probation_min: u32,
+    pub join_rate: f64,
     pub retry_policy: RetryPolicy,
-    /// Attempts a minute under the immediate policy (one every ~20 s time-out; our assumption).
     pub attempts_per_min: f64,
-    /// Delay between attempts (fixed) or the first back-off (exponential), minutes.
     pub retry_delay_min: u32,
-    /// Supernodes probed in parallel per attempt (~10× contacted peers in a storm: Rossi et al. 2009).
+    pub retry_cap_min: u32,
     pub probe_fanout: f64,
-    /// Cost of one connection probe in units of a connected client's signalling a minute.
     pub probe_cost: f64,
-    /// Mean minutes before a user restarts a crashed client (our assumption).
+    pub patience_min: u32,
+    pub rest_min: u32,
     pub user_restart_min: u32,
-    /// Login servers' throughput as a multiple of the normal peak login rate (our assumption).
     pub login_capacity: f64,
-    /// Offline-IM servers' capacity as a multiple of their normal peak demand (our assumption).
+    pub bootstrap_capacity: f64,
     pub im_capacity: f64,
-    /// Minutes of healthy uptime before a peer is promoted to supernode (our assumption).
     pub promotion_min: u32,
-    /// Mega-supernodes injected by the operator (0 disables; "hundreds": Rabbe).
     pub mega_supernodes: u32,
-    /// A mega-supernode's client capacity over a mean supernode's (dedicated 2012 supernodes held
-    /// ~4,100 clients, limit ~100,000: Kortchinsky 2012).
     pub mega_capacity_factor: f64,
-    /// Number of waves the megas arrive in ("added in waves": Rabbe).
     pub mega_waves: u32,
-    /// Minute of the first wave, counted from the scenario's start.
     pub mega_first_wave_min: u32,
-    /// Minutes between waves.
     pub mega_wave_interval_min: u32,
-    /// Minutes for a mega-supernode to ramp up to full capacity.
     pub mega_ramp_min: u32,
-    /// Share of a retrying client's attempts that reach an operator-advertised mega-supernode
-    /// (through the login and bootstrap servers; our assumption).
     pub mega_reach: f64,
-    /// Fraction of supernodes killed by the random-failure / targeted-attack event.
     pub kill_fraction: f64,
-    /// Daily swing of the online population: trough = (1 − 2·amplitude) of the peak (our figure).
     pub diurnal_amplitude: f64,
-    /// Mean online session of a client, minutes (sets churn and the normal login rate).
     pub session_min: u32,
-    /// Mean time a supernode host stays a supernode, minutes (churn: Bremler-Barr & Goldschmidt 2011).
     pub sn_session_min: u32,
+}
+
+/// What values a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A real number in `lo..=hi`; `step` is a sensible slider step.
+    Real { lo: f64, hi: f64, step: f64 },
+    /// A whole number in `lo..=hi`.
+    Whole { lo: u64, hi: u64 },
+    /// on / off.
+    Switch,
+    /// One of these names.
+    Choice(&'static [&'static str]),
+}
+
+impl Kind {
+    /// The allowed values, in words (exact integer bounds).
+    pub fn allowed(&self) -> String {
+        match *self {
+            Kind::Real { lo, hi, .. } => format!("a number from {lo} to {hi}"),
+            Kind::Whole { lo, hi } => format!("a whole number from {lo} to {hi}"),
+            Kind::Switch => "on, off".into(),
+            Kind::Choice(names) => names.join(", "),
+        }
+    }
+}
+
+/// A validated value of one parameter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    Real(f64),
+    Whole(u64),
+    Switch(bool),
+    Choice(usize),
+}
+
+impl Value {
+    /// The value as text, in the form `Params::set` accepts.
+    pub fn text(self, kind: &Kind) -> String {
+        match (self, kind) {
+            (Value::Real(x), _) => format!("{x}"),
+            (Value::Whole(x), _) => x.to_string(),
+            (Value::Switch(b), _) => if b { "on" } else { "off" }.into(),
+            (Value::Choice(i), Kind::Choice(names)) => names.get(i).copied().unwrap_or("").into(),
+            (Value::Choice(i), _) => i.to_string(),
+        }
+    }
+    /// The value as a number (a slider's position).
+    pub fn number(self) -> f64 {
+        match self {
+            Value::Real(x) => x,
+            Value::Whole(x) => x as f64,
+            Value::Switch(b) => f64::from(u8::from(b)),
+            Value::Choice(i) => i as f64,
+        }
+    }
+}
+
+/// One row of the parameter table.
+pub struct ParamSpec {
+    pub key: &'static str,
+    /// A few words for a slider's label.
+    pub label: &'static str,
+    pub kind: Kind,
+    /// Where the default comes from (a source, or "our assumption").
+    pub source: &'static str,
+    /// Changing it needs a new world (sizes, layout, seed); otherwise it applies live.
+    pub rebuild: bool,
+    /// Offered as a live control in the sandbox.
+    pub slider: bool,
+    get: fn(&Params) -> Value,
+    put: fn(&mut Params, Value),
+}
+
+impl ParamSpec {
+    pub fn get(&self, p: &Params) -> Value {
+        (self.get)(p)
+    }
+    /// Parses text into a value of this parameter, or says what is allowed.
+    pub fn parse(&self, text: &str) -> Result<Value, ParamError> {
+        let v = text.trim();
+        let bad = || ParamError { param: self.key.into(), value: quote(text), allowed: self.kind.allowed() };
+        match self.kind {
+            Kind::Real { lo, hi, .. } => v.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= lo && *x <= hi).map(Value::Real),
+            Kind::Whole { lo, hi } => v.parse::<u64>().ok().filter(|x| *x >= lo && *x <= hi).map(Value::Whole),
+            Kind::Switch => match v {
+                "on" | "true" | "1" => Some(Value::Switch(true)),
+                "off" | "false" | "0" => Some(Value::Switch(false)),
+                _ => None,
+            },
+            Kind::Choice(names) => names.iter().position(|n| *n == v).map(Value::Choice),
+        }
+        .ok_or_else(bad)
+    }
+}
+
+/// The value as given, shortened for a message (never stripped of characters).
+fn quote(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+macro_rules! real {
+    ($key:ident, $label:expr, $lo:expr, $hi:expr, $step:expr, $rebuild:expr, $slider:expr, $source:expr) => {
+        ParamSpec {
+            key: stringify!($key),
+            label: $label,
+            kind: Kind::Real { lo: $lo, hi: $hi, step: $step },
+            source: $source,
+            rebuild: $rebuild,
+            slider: $slider,
+            get: |p| Value::Real(p.$key),
+            put: |p, v| p.$key = v.number(),
+        }
+    };
+}
+macro_rules! whole {
+    ($key:ident, $label:expr, $lo:expr, $hi:expr, $rebuild:expr, $slider:expr, $source:expr) => {
+        ParamSpec {
+            key: stringify!($key),
+            label: $label,
+            kind: Kind::Whole { lo: $lo, hi: $hi },
+            source: $source,
+            rebuild: $rebuild,
+            slider: $slider,
+            get: |p| Value::Whole(u64::from(p.$key)),
+            put: |p, v| p.$key = v.number() as _,
+        }
+    };
+}
+
+/// Every parameter, in the order the runner prints them.
+pub static PARAMS: [ParamSpec; 41] = [
+    ParamSpec {
+        key: "scale",
+        label: "Scale",
+        kind: Kind::Choice(&Scale::NAMES),
+        source: "classroom ~1,000 peers; city ~100,000; real: the Dec 2010 network",
+        rebuild: true,
+        slider: false,
+        get: |p| Value::Choice(p.scale as usize),
+        put: |p, v| {
+            if let Value::Choice(i) = v {
+                p.set_scale(Scale::ALL[i.min(2)]);
+            }
+        },
+    },
+    ParamSpec {
+        key: "seed",
+        label: "Seed",
+        kind: Kind::Whole { lo: 0, hi: u64::MAX },
+        source: "the same seed and parameters give the same run, natively and in Wasm",
+        rebuild: true,
+        slider: false,
+        get: |p| Value::Whole(p.seed),
+        put: |p, v| {
+            if let Value::Whole(x) = v {
+                p.seed = x;
+            }
+        },
+    },
+    ParamSpec {
+        key: "peers",
+        label: "Peers online at the daily peak",
+        kind: Kind::Whole { lo: 10, hi: 50_000_000 },
+        source: "23M: press reports of the Dec 2010 outage",
+        rebuild: true,
+        slider: false,
+        get: |p| Value::Whole(p.peers),
+        put: |p, v| {
+            if let Value::Whole(x) = v {
+                p.peers = x;
+            }
+        },
+    },
+    whole!(supernodes, "Supernodes", 1, 200_000, true, false, "48,000 before 2012: Kortchinsky 2012"),
+    real!(buggy_share, "Users on 5.0.0.152", 0.0, 1.0, 0.05, false, true, "50%: Rabbe's post-mortem"),
+    real!(buggy_spread, "Spread of 5.0.0.152 between places", 0.0, 1.5, 0.05, true, false,
+        "log-normal spread of the buggy version's share between neighbourhoods: updates reach places unevenly (our assumption)"),
+    real!(crash_fraction, "Buggy clients that crash", 0.0, 1.0, 0.05, false, false, "40% of 5.0.0.152 clients: Rabbe's post-mortem"),
+    real!(windows_share, "Users on Windows", 0.05, 1.0, 0.05, true, false,
+        "supernode hosts are Windows desktops: their buggy share is buggy_share / windows_share (our arithmetic: 0.5 / 0.75 × 0.4 ≈ 27% of supernodes, inside Rabbe's 25–30%)"),
+    real!(capacity_headroom, "Supernode headroom", 0.0, 100.0, 0.25, true, true,
+        "mean supernode capacity over its normal peak load, minus one (our assumption; the admin guide's ~5 KB/s budget is small next to a broadband host)"),
+    real!(capacity_spread, "Capacity spread between hosts", 0.0, 2.0, 0.1, true, false, "log-normal; hosts differ widely (Baset & Schulzrinne 2006)"),
+    real!(group_spread, "Spread between cache groups", 0.0, 1.5, 0.05, true, false,
+        "log-normal spread of spare capacity per user between neighbourhoods: regions differ in broadband and in public-IP hosts, so in users per supernode (our assumption)"),
+    real!(cache_locality, "Probes to the own cache group", 0.0, 1.0, 0.05, false, true,
+        "share of a client's probes to supernodes of its own neighbourhood: the host cache (~200 entries, Bremler-Barr & Goldschmidt 2011) is learned from nearby supernodes (our figure)"),
+    real!(cache_pruning, "Probes aimed at live supernodes", 0.0, 1.0, 0.05, false, false,
+        "how far a client that keeps failing drops the cache entries that did not answer, aiming its probes at the supernodes still alive (our assumption; the 2007 clients probed their whole cache: ~10× contacted peers for ~3× signalling, Rossi et al. 2009)"),
+    ParamSpec {
+        key: "overload_shutdown",
+        label: "Overload safeguard",
+        kind: Kind::Switch,
+        source: "shuts a supernode down when its load is excessive, to protect the host: Rabbe's post-mortem",
+        rebuild: false,
+        slider: true,
+        get: |p| Value::Switch(p.overload_shutdown),
+        put: |p, v| p.overload_shutdown = v.number() > 0.5,
+    },
+    whole!(restart_delay_min, "Restart delay (min)", 0, 1440, false, true, "a restarted supernode \"takes a while\" before it is usable: Rabbe; 45 min is our figure"),
+    whole!(probation_min, "Probation (min)", 0, 600, false, false,
+        "a restarted or promoted supernode takes clients gradually over this time, so a storm cannot refill it in one minute (our assumption)"),
+    real!(join_rate, "Join rate", 0.001, 1.0, 0.005, false, false,
+        "most new clients a supernode accepts a minute, as a share of a mean supernode's clients (our assumption: ~50 a minute at real scale)"),
+    ParamSpec {
+        key: "retry_policy",
+        label: "Client retry policy",
+        kind: Kind::Choice(&RetryPolicy::NAMES),
+        source: "exponential back-off is our reading of the 2010 client; immediate retries are the 2007 bug",
+        rebuild: false,
+        slider: true,
+        get: |p| Value::Choice(p.retry_policy as usize),
+        put: |p, v| {
+            if let Value::Choice(i) = v {
+                p.retry_policy = RetryPolicy::ALL[i.min(2)];
+            }
+        },
+    },
+    real!(attempts_per_min, "Attempts a minute", 1.0, 12.0, 1.0, false, false, "one attempt per ~20 s time-out while a client is still trying hard (our assumption)"),
+    whole!(retry_delay_min, "First back-off (min)", 1, 60, false, false, "delay after the first failed round (our assumption)"),
+    whole!(retry_cap_min, "Longest back-off (min)", 1, 240, false, true, "a client's longest wait between attempts (our assumption)"),
+    real!(probe_fanout, "Supernodes probed per attempt", 1.0, 50.0, 1.0, false, false, "~10× contacted peers per client in a storm: Rossi, Mellia & Meo 2009"),
+    real!(probe_cost, "Cost of a probe", 0.1, 50.0, 0.5, false, false, "in units of a connected client's signalling a minute (our assumption)"),
+    whole!(patience_min, "Patience (min)", 1, 1440, false, true, "mean minutes a user keeps trying before giving up for now (our assumption)"),
+    whole!(rest_min, "Away after giving up (min)", 10, 2880, false, false,
+        "mean minutes a user who gave up waits before trying again, unless the evening takes them offline first (our assumption)"),
+    whole!(user_restart_min, "User restarts a crash (min)", 1, 240, false, false, "mean minutes before a user restarts a crashed client (our assumption)"),
+    real!(login_capacity, "Login servers", 0.0, 100.0, 0.5, false, true, "throughput as a multiple of the normal peak sign-in rate (our assumption)"),
+    real!(bootstrap_capacity, "Bootstrap servers", 0.0, 100.0, 0.05, false, false,
+        "fresh supernode addresses handed to clients whose host cache is dead, a minute, as a multiple of the normal sign-in rate (the client ships with 7 bootstrap addresses: Baset & Schulzrinne 2006; the capacity is our assumption)"),
+    real!(im_capacity, "Offline-IM servers", 0.1, 100.0, 0.1, false, false, "capacity as a multiple of their normal peak demand (our assumption)"),
+    whole!(promotion_min, "Promotion uptime (min)", 1, 1440, false, false,
+        "healthy uptime before a connected peer is promoted; needs connected peers nearby (our assumption; Baset & Schulzrinne: uptime is one criterion)"),
+    whole!(mega_supernodes, "Mega-supernodes", 0, 5000, true, false, "\"hundreds\" (some reports: thousands): Rabbe; 600 at real scale is our figure"),
+    real!(mega_capacity_factor, "Mega size", 1.0, 1000.0, 1.0, true, false,
+        "clients a mega-supernode holds over a mean supernode's (40 ≈ 19,000 at real scale; dedicated 2012 supernodes held ~4,100, limit ~100,000: Kortchinsky 2012)"),
+    whole!(mega_waves, "Mega waves", 1, 20, true, false, "\"added in waves\": Rabbe"),
+    whole!(mega_first_wave_min, "First wave (minute)", 0, 20_160, true, false, "minute of the first wave from the scenario's start (04:00 UTC on 23 Dec: our reading of the press timeline)"),
+    whole!(mega_wave_interval_min, "Between waves (min)", 1, 1440, true, false, "minutes between waves (our figure)"),
+    whole!(mega_ramp_min, "Mega ramp-up (min)", 1, 600, false, false, "minutes for a mega-supernode to reach full intake (our figure)"),
+    real!(mega_reach, "Reach of megas", 0.0, 1.0, 0.05, false, false,
+        "share of a client's attempts that reach a mega-supernode advertised to its neighbourhood (through the login and bootstrap servers; our assumption)"),
+    real!(kill_fraction, "Share of supernodes killed", 0.0, 1.0, 0.05, false, false, "random-failure and targeted-attack scenarios"),
+    real!(diurnal_amplitude, "Daily swing", 0.0, 0.45, 0.05, false, false, "each region's evening peak and night trough (trough = 1 − 2·amplitude of its peak; our figure)"),
+    whole!(session_min, "Session length (min)", 10, 10_000, false, false, "mean online session of a client (sets churn and the normal sign-in rate; our figure)"),
+    whole!(sn_session_min, "Supernode host session (min)", 10, 100_000, false, false,
+        "mean time a host stays a supernode: half of supernodes are online < 18% of the time (Bremler-Barr & Goldschmidt 2011)"),
+];
+
+/// The table row of a parameter.
+pub fn spec(key: &str) -> Option<&'static ParamSpec> {
+    PARAMS.iter().find(|s| s.key == key)
 }
 
 impl Params {
     /// Defaults at a scale: the Dec 2010 network.
     pub fn for_scale(scale: Scale) -> Params {
-        let (peers, supernodes) = scale.sizes();
-        Params {
+        let mut p = Params {
             scale,
             seed: 1,
-            peers,
-            supernodes,
+            peers: 0,
+            supernodes: 0,
             buggy_share: 0.5,
+            buggy_spread: 0.5,
             crash_fraction: 0.4,
             windows_share: 0.75,
             capacity_headroom: 4.0,
-            capacity_spread: 1.0,
+            capacity_spread: 0.6,
+            group_spread: 0.45,
+            cache_locality: 0.85,
+            cache_pruning: 0.8,
             overload_shutdown: true,
             restart_delay_min: 45,
-            retry_policy: RetryPolicy::Immediate,
+            probation_min: 30,
+            join_rate: 0.1,
+            retry_policy: RetryPolicy::Exponential,
             attempts_per_min: 3.0,
-            retry_delay_min: 2,
+            retry_delay_min: 1,
+            retry_cap_min: 8,
             probe_fanout: 8.0,
             probe_cost: 4.0,
+            patience_min: 120,
+            rest_min: 360,
             user_restart_min: 15,
             login_capacity: 3.0,
+            bootstrap_capacity: 0.25,
             im_capacity: 1.5,
             promotion_min: 60,
-            mega_supernodes: default_megas(supernodes),
-            mega_capacity_factor: 100.0,
+            mega_supernodes: 0,
+            mega_capacity_factor: 0.0,
             mega_waves: 4,
             mega_first_wave_min: 16 * 60,
             mega_wave_interval_min: 4 * 60,
-            mega_ramp_min: 120,
+            mega_ramp_min: 60,
             mega_reach: 0.5,
             kill_fraction: 0.25,
-            diurnal_amplitude: 0.2,
+            diurnal_amplitude: 0.3,
             session_min: 240,
-            // A 30-supernode classroom feels each host's departure 1,600 times harder than the
-            // real network: its hosts stay longer so the network is calm until the trigger.
-            sn_session_min: if scale == Scale::Classroom { 3000 } else { 600 },
-        }
+            sn_session_min: 600,
+        };
+        p.set_scale(scale);
+        p
+    }
+
+    /// A new scale resets the sizes that follow from it.
+    fn set_scale(&mut self, scale: Scale) {
+        let (peers, supernodes) = scale.sizes();
+        self.scale = scale;
+        self.peers = peers;
+        self.supernodes = supernodes;
+        self.mega_supernodes = default_megas(supernodes);
+        // Mega-supernodes together hold about half the peak population at every scale.
+        self.mega_capacity_factor = (0.5 * f64::from(supernodes) / f64::from(self.mega_supernodes)).max(1.0);
+        // A 30-supernode classroom feels each host's departure 1,600 times harder than the
+        // real network: its hosts stay longer so the network is calm until the trigger.
+        self.sn_session_min = if scale == Scale::Real { 600 } else { 3000 };
     }
 
     /// Sets one parameter by name from text, validated. Setting `scale` resets `peers`,
-    /// `supernodes` and `mega_supernodes` to that scale's sizes.
+    /// `supernodes` and the mega-supernode sizes to that scale's. Cross-parameter limits are
+    /// checked by [`Params::check`] once all settings are in (so their order does not matter).
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), ParamError> {
-        let before = self.clone();
-        let r = self.set_unchecked(key, value).and_then(|()| {
-            self.check().map_err(|e| ParamError { param: key.to_string(), value: value.chars().take(40).collect(), allowed: e.allowed })
-        });
-        if r.is_err() {
-            *self = before;
-        }
-        r
-    }
-
-    fn set_unchecked(&mut self, key: &str, value: &str) -> Result<(), ParamError> {
-        let v = value.trim();
-        match key {
-            "scale" => {
-                let s = Scale::parse(v).ok_or_else(|| err(key, v, "classroom, city, real"))?;
-                let (p, n) = s.sizes();
-                self.scale = s;
-                self.peers = p;
-                self.supernodes = n;
-                self.mega_supernodes = default_megas(n);
-            }
-            "seed" => self.seed = int(key, v, 0.0, u64::MAX as f64)?,
-            "peers" => self.peers = int(key, v, 10.0, 50_000_000.0)?,
-            "supernodes" => self.supernodes = int(key, v, 1.0, 200_000.0)? as u32,
-            "buggy_share" => self.buggy_share = num(key, v, 0.0, 1.0)?,
-            "crash_fraction" => self.crash_fraction = num(key, v, 0.0, 1.0)?,
-            "windows_share" => self.windows_share = num(key, v, 0.05, 1.0)?,
-            "capacity_headroom" => self.capacity_headroom = num(key, v, 0.0, 100.0)?,
-            "capacity_spread" => self.capacity_spread = num(key, v, 0.0, 2.0)?,
-            "overload_shutdown" => {
-                self.overload_shutdown = match v {
-                    "true" | "1" | "on" => true,
-                    "false" | "0" | "off" => false,
-                    _ => return Err(err(key, v, "on, off")),
-                }
-            }
-            "restart_delay_min" => self.restart_delay_min = int(key, v, 0.0, 1440.0)? as u32,
-            "retry_policy" => {
-                self.retry_policy = RetryPolicy::ALL
-                    .into_iter()
-                    .find(|p| p.name() == v)
-                    .ok_or_else(|| err(key, v, "immediate, fixed, exponential"))?
-            }
-            "attempts_per_min" => self.attempts_per_min = num(key, v, 1.0, 12.0)?,
-            "retry_delay_min" => self.retry_delay_min = int(key, v, 1.0, 60.0)? as u32,
-            "probe_fanout" => self.probe_fanout = num(key, v, 1.0, 50.0)?,
-            "probe_cost" => self.probe_cost = num(key, v, 0.1, 50.0)?,
-            "user_restart_min" => self.user_restart_min = int(key, v, 1.0, 240.0)? as u32,
-            "login_capacity" => self.login_capacity = num(key, v, 0.0, 100.0)?,
-            "im_capacity" => self.im_capacity = num(key, v, 0.1, 100.0)?,
-            "promotion_min" => self.promotion_min = int(key, v, 1.0, 1440.0)? as u32,
-            "mega_supernodes" => self.mega_supernodes = int(key, v, 0.0, 5000.0)? as u32,
-            "mega_capacity_factor" => self.mega_capacity_factor = num(key, v, 1.0, 1000.0)?,
-            "mega_waves" => self.mega_waves = int(key, v, 1.0, 20.0)? as u32,
-            "mega_first_wave_min" => self.mega_first_wave_min = int(key, v, 0.0, 20_160.0)? as u32,
-            "mega_wave_interval_min" => self.mega_wave_interval_min = int(key, v, 1.0, 1440.0)? as u32,
-            "mega_ramp_min" => self.mega_ramp_min = int(key, v, 1.0, 600.0)? as u32,
-            "mega_reach" => self.mega_reach = num(key, v, 0.0, 1.0)?,
-            "kill_fraction" => self.kill_fraction = num(key, v, 0.0, 1.0)?,
-            "diurnal_amplitude" => self.diurnal_amplitude = num(key, v, 0.0, 0.45)?,
-            "session_min" => self.session_min = int(key, v, 10.0, 10_000.0)? as u32,
-            "sn_session_min" => self.sn_session_min = int(key, v, 10.0, 100_000.0)? as u32,
-            _ => return Err(err(key, v, &format!("a known parameter: {}", Params::KEYS.join(", ")))),
-        }
+        let s = spec(key).ok_or_else(|| ParamError {
+            param: key.chars().take(40).collect(),
+            value: quote(value),
+            allowed: format!("a known parameter: {}", PARAMS.iter().map(|s| s.key).collect::<Vec<_>>().join(", ")),
+        })?;
+        let v = s.parse(value)?;
+        (s.put)(self, v);
         Ok(())
     }
 
     /// Every parameter name, in the order the runner prints them.
-    pub const KEYS: [&'static str; 31] = [
-        "scale", "seed", "peers", "supernodes", "buggy_share", "crash_fraction", "windows_share",
-        "capacity_headroom", "capacity_spread", "overload_shutdown", "restart_delay_min", "retry_policy",
-        "attempts_per_min", "retry_delay_min", "probe_fanout", "probe_cost", "user_restart_min",
-        "login_capacity", "im_capacity", "promotion_min", "mega_supernodes", "mega_capacity_factor",
-        "mega_waves", "mega_first_wave_min", "mega_wave_interval_min", "mega_ramp_min", "mega_reach",
-        "kill_fraction", "diurnal_amplitude", "session_min", "sn_session_min",
-    ];
+    pub fn keys() -> impl Iterator<Item = &'static str> {
+        PARAMS.iter().map(|s| s.key)
+    }
 
     /// One parameter's value as text (the form `set` accepts), or None for an unknown key.
     pub fn get(&self, key: &str) -> Option<String> {
-        let v = serde_json::to_value(self).ok()?;
-        Some(match v.get(key)? {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Bool(b) => if *b { "on".into() } else { "off".into() },
-            other => other.to_string(),
-        })
+        spec(key).map(|s| s.get(self).text(&s.kind))
     }
 
     /// Cross-parameter limits: keeps the per-supernode arrays and the peer count in bounds.
     pub fn check(&self) -> Result<(), ParamError> {
         if self.peers < u64::from(self.supernodes) {
-            return Err(err("peers", &self.peers.to_string(), &format!("peers at least supernodes (now {} peers, {} supernodes)", self.peers, self.supernodes)));
+            return Err(ParamError {
+                param: "peers".into(),
+                value: self.peers.to_string(),
+                allowed: format!("at least as many peers as supernodes (now {} peers, {} supernodes)", self.peers, self.supernodes),
+            });
         }
         Ok(())
     }
@@ -291,24 +479,6 @@ impl Params {
 
 fn default_megas(supernodes: u32) -> u32 {
     (supernodes / 80).max(4)
-}
-
-fn err(param: &str, value: &str, allowed: &str) -> ParamError {
-    ParamError { param: param.to_string(), value: value.chars().take(40).collect(), allowed: allowed.to_string() }
-}
-
-fn num(key: &str, v: &str, lo: f64, hi: f64) -> Result<f64, ParamError> {
-    match v.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= lo && x <= hi => Ok(x),
-        _ => Err(err(key, v, &format!("a number from {lo} to {hi}"))),
-    }
-}
-
-fn int(key: &str, v: &str, lo: f64, hi: f64) -> Result<u64, ParamError> {
-    match v.parse::<u64>() {
-        Ok(x) if (x as f64) >= lo && (x as f64) <= hi => Ok(x),
-        _ => Err(err(key, v, &format!("a whole number from {lo} to {hi}"))),
-    }
 }
 
 #[cfg(test)]
@@ -326,6 +496,10 @@ mod tests {
         assert!(p.set("seed", "-1").is_err());
         assert!(p.set("peers", "NaN").is_err());
         assert_eq!(p.buggy_share, 0.5, "a rejected value leaves the old one");
+        let e = p.set("seed", "x").unwrap_err();
+        assert!(e.allowed.contains("18446744073709551615"), "exact bound: {e}");
+        let e = p.set("user_restart_min", "6\0").unwrap_err();
+        assert_eq!(e.value, "6\0", "the value as given");
     }
 
     #[test]
@@ -334,5 +508,33 @@ mod tests {
         p.set("scale", "real").unwrap();
         assert_eq!((p.peers, p.supernodes), (23_000_000, 48_000));
         assert_eq!(p.mega_supernodes, 600);
+        assert_eq!(p.mega_capacity_factor, 40.0);
+    }
+
+    #[test]
+    fn every_parameter_round_trips_through_text() {
+        let p = Params::for_scale(Scale::City);
+        for s in &PARAMS {
+            let text = p.get(s.key).expect("known");
+            let mut q = p.clone();
+            q.set(s.key, &text).unwrap_or_else(|e| panic!("{}: {e}", s.key));
+            assert_eq!(q, p, "{}", s.key);
+        }
+        let mut keys: Vec<_> = Params::keys().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), PARAMS.len(), "one row per key");
+    }
+
+    #[test]
+    fn sizes_in_either_order() {
+        let mut a = Params::for_scale(Scale::Classroom);
+        a.set("supernodes", "10").unwrap();
+        a.set("peers", "20").unwrap();
+        let mut b = Params::for_scale(Scale::Classroom);
+        b.set("peers", "20").unwrap();
+        b.set("supernodes", "10").unwrap();
+        assert_eq!(a, b);
+        assert!(a.check().is_ok());
     }
 }

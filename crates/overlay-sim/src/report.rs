@@ -28,6 +28,10 @@ pub struct Metrics {
     pub retrying_peers: u64,
     /// Clients crashed or rebooting, waiting for their users.
     pub crashed_clients: u64,
+    /// Users who gave up trying for now (they come back later, or tomorrow).
+    pub gave_up: u64,
+    /// Cache groups whose users mostly have no service.
+    pub groups_down: u32,
     /// Share of offline-IM requests answered late (what crashes 5.0.0.152).
     pub im_delayed_share: f64,
     /// Peers that joined a supernode, and peers orphaned, this minute.
@@ -55,12 +59,20 @@ pub enum EventKind {
     Rebooted,
     /// Killed by the scenario or the user.
     Killed,
+    /// A mega-supernode arrived, sent to the group in `group`.
     MegaArrival,
     ImOverload,
     MassRestart,
     GroupVideoOff,
-    RetryPolicy,
+    /// The 2007 resource-allocation bug: no new supernode can be promoted.
+    PromotionBroken,
+    /// Skype's fix for it.
+    PromotionFixed,
     ParamChanged,
+    /// A cache group collapsed: few of its users have service (`value`: its service share).
+    GroupDown,
+    /// A collapsed group is healthy again.
+    GroupRecovered,
 }
 
 impl EventKind {
@@ -73,14 +85,16 @@ impl EventKind {
 pub struct Event {
     pub minute: u32,
     pub kind: EventKind,
-    /// The supernode slot, or u32::MAX for network-wide events.
+    /// The supernode slot, or u32::MAX for group and network-wide events.
     pub sn: u32,
+    /// The cache group, or u16::MAX for network-wide events.
+    pub group: u16,
     pub value: f32,
 }
 
 impl Event {
-    pub(crate) fn at(minute: u32, kind: EventKind, sn: usize) -> Event {
-        Event { minute, kind, sn: sn as u32, value: 0.0 }
+    pub(crate) fn network(minute: u32, kind: EventKind, value: f32) -> Event {
+        Event { minute, kind, sn: u32::MAX, group: u16::MAX, value }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Scenarios: a named parameter set plus scripted *inputs* (a trigger, the operator's actions).
 //! A scenario never writes a metric: everything the charts show comes out of the mechanism.
 
-use crate::params::{ParamError, Params, RetryPolicy, Scale};
+use crate::params::{ParamError, Params, Scale};
 use serde::Serialize;
 
 /// Something the script does to the world at a given minute.
@@ -20,8 +20,9 @@ pub enum Scripted {
     MegaWave { count: u32 },
     /// The operator disables group video, which removes relaying load (Rabbe).
     DisableGroupVideo,
-    /// The clients switch retry policy and first delay (the Aug 2007 fix to the resource-allocation bug).
-    SetRetryPolicy(RetryPolicy, u32),
+    /// The Aug 2007 "bug within the network resource allocation algorithm" that kept the network
+    /// from healing itself: on, no peer is promoted to supernode; off, Skype's fix.
+    PromotionBug(bool),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -124,6 +125,11 @@ impl Scenario {
         Ok(())
     }
 
+    /// Cross-parameter limits, checked once all settings are in (so their order does not matter).
+    pub fn check(&self) -> Result<(), ParamError> {
+        self.params.check()
+    }
+
     /// The scripted events follow from the name and the parameters.
     pub fn rebuild_events(&mut self) {
         let p = &self.params;
@@ -131,7 +137,7 @@ impl Scenario {
         let at = |minute, what| ScriptedEvent { minute, what };
         match self.name.as_str() {
             "dec-2010" | "dec-2010-no-mega" => {
-                ev.push(at(270, Scripted::ImOverload { capacity: 0.3, minutes: 12 }));
+                ev.push(at(270, Scripted::ImOverload { capacity: crate::tune("IMC", 0.3), minutes: crate::tune("IMM", 12.0) as u32 }));
                 if p.mega_supernodes > 0 {
                     let waves = p.mega_waves.min(p.mega_supernodes).max(1);
                     for w in 0..waves {
@@ -143,9 +149,11 @@ impl Scenario {
             }
             "aug-2007" => {
                 ev.push(at(60, Scripted::MassRestart { fraction: 0.35, minutes: 60 }));
-                // Skype fixed the resource-allocation bug about two days in; we model the fix as the
-                // clients backing off exponentially (our reading of "kept the network from healing").
-                ev.push(at(40 * 60, Scripted::SetRetryPolicy(RetryPolicy::Exponential, 8)));
+                // Our reading of the resource-allocation bug: the network could not allocate new
+                // supernodes, so the hosts lost to the reboots were not replaced until Skype's fix
+                // about two days in.
+                ev.push(at(60, Scripted::PromotionBug(true)));
+                ev.push(at(40 * 60, Scripted::PromotionBug(false)));
             }
             "random-failure" => ev.push(at(60, Scripted::KillRandom)),
             "targeted-attack" => ev.push(at(60, Scripted::KillTargeted)),

@@ -1,5 +1,7 @@
 //! A compact read-only view of the world for the renderer: flat arrays, no copies.
 
+use crate::group::Group;
+use crate::slot::{Cause, SlotState};
 use crate::world::World;
 
 /// Borrowed flat arrays, indexed by supernode slot. Slots `ordinary..` are mega-supernodes.
@@ -8,10 +10,11 @@ pub struct Snapshot<'a> {
     pub ordinary: usize,
     pub sn_x: &'a [f32],
     pub sn_y: &'a [f32],
-    /// `world::state::*`.
-    pub sn_state: &'a [u8],
-    /// `world::cause::*` of the last failure.
-    pub sn_cause: &'a [u8],
+    pub sn_state: &'a [SlotState],
+    /// Why each slot last stopped serving.
+    pub sn_cause: &'a [Cause],
+    /// Each slot's cache group (megas: the group they serve; `u16::MAX` while idle).
+    pub sn_group: &'a [u16],
     /// Offered load over capacity this minute.
     pub sn_load: &'a [f32],
     pub sn_attached: &'a [u32],
@@ -26,6 +29,10 @@ pub struct Snapshot<'a> {
     pub accepted_now: &'a [u32],
     pub mesh_edges: &'a [[u32; 2]],
     pub degree: &'a [u32],
+    /// The cache groups: where they are, how they are doing.
+    pub groups: &'a [Group],
+    /// Minutes a restarted or promoted supernode spends in probation.
+    pub probation_min: u32,
     pub retrying: u64,
     pub login_queue: u64,
     pub crashed_clients: u64,
@@ -41,6 +48,7 @@ impl World {
             sn_y: &self.y,
             sn_state: &self.state,
             sn_cause: &self.cause,
+            sn_group: &self.group_of,
             sn_load: &self.load,
             sn_attached: &self.attached,
             sn_capacity: &self.cap,
@@ -52,9 +60,11 @@ impl World {
             accepted_now: &self.accepted_now,
             mesh_edges: &self.mesh.edges,
             degree: &self.mesh.degree,
-            retrying: self.retry_total,
-            login_queue: self.login_queue,
-            crashed_clients: self.down_total,
+            groups: &self.groups,
+            probation_min: self.p.probation_min,
+            retrying: self.last.retrying_peers,
+            login_queue: self.last.login_queue,
+            crashed_clients: self.last.crashed_clients,
             im_delayed: self.im_delayed,
         }
     }

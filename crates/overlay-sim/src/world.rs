@@ -1,55 +1,33 @@
-//! The world: supernode slots as flat arrays, peers as cohorts, the central servers.
+//! The world: supernode slots as flat arrays, cache groups with their peer pools, the servers.
 //!
-//! Slots `0..n_ord` are user-run supernodes; `n_ord..` are operator mega-supernodes, idle until
-//! injected. Peers are never individual structs: each supernode holds a count of attached
-//! clients, and the peers without a supernode sit in global cohorts (retrying by due minute and
-//! back-off level, waiting to log in, crashed and waiting for their user to restart them).
+//! Slots `0..n_ord` are user-run supernodes, sorted by cache group (group g owns a contiguous
+//! range, so the hot pass walks a group's slots together); `n_ord..` are operator
+//! mega-supernodes, idle until injected. Peers are never individual structs: each supernode
+//! holds a count of attached clients, and the peers without service sit in their group's pools.
 
+use crate::group::{group_size, regional_demand, Group, REGIONS};
 use crate::mesh::Mesh;
 use crate::params::Params;
 use crate::rng::Rng;
 use crate::scenario::{Scenario, ScriptedEvent};
+use crate::slot::{Cause, SlotState};
 use std::sync::Arc;
 
-/// Slot states, as stored in `World::state` and the snapshot.
-pub mod state {
-    /// Serving clients.
-    pub const ALIVE: u8 = 0;
-    /// The host's client crashed (the 5.0.0.152 bug or a kill); waiting for its user to restart it.
-    pub const CRASHED: u8 = 1;
-    /// The overload safeguard shut it down; restarting.
-    pub const SHUTDOWN: u8 = 2;
-    /// A peer is being promoted into this slot (uptime check).
-    pub const PROMOTING: u8 = 3;
-    /// The host went offline (normal churn or a reboot); no supernode here.
-    pub const VACANT: u8 = 4;
-    /// A mega-supernode slot not yet injected.
-    pub const IDLE: u8 = 5;
-}
-
-/// Why a slot last failed, for the inspector.
-pub mod cause {
-    pub const NONE: u8 = 0;
-    pub const BUG: u8 = 1;
-    pub const OVERLOAD: u8 = 2;
-    pub const KILLED: u8 = 3;
-    pub const CHURN: u8 = 4;
-    pub const REBOOT: u8 = 5;
-}
-
-/// Minutes of the retry ring (longest back-off 64 min × 1.5 jitter fits).
-pub(crate) const RING: usize = 128;
-/// Back-off levels tracked for the exponential policy.
+/// Back-off levels tracked per group (level 0 tries hardest; each failure moves a client up).
 pub(crate) const LEVELS: usize = 8;
 /// Extra mega slots the sandbox user can inject by hand.
 pub const USER_MEGAS: usize = 16;
-/// The least capacity over normal peak load a promoted supernode has (our assumption).
-pub(crate) const H_MIN: f64 = 1.5;
+/// The least capacity over normal peak load a promoted supernode — or a neighbourhood, per
+/// user — has: enough to hold its normal clients with a quarter to spare (our assumption).
+pub(crate) fn h_min() -> f64 { crate::tune("HMIN", 1.25) / client_share() as f64 }
 /// A mesh link's routing load, as a share of a mean supernode's client count (our figure:
 /// a supernode with 10 links spends a fifth of its normal load routing for the overlay).
 pub(crate) const MESH_LINK_COST: f32 = 0.02;
 /// Share of a supernode's capacity it lets clients fill (the rest is signalling room).
-pub(crate) const CLIENT_SHARE: f32 = 0.7;
+pub(crate) fn client_share() -> f32 { crate::tune("CS", 0.4) as f32 }
+/// Where the operator's servers are drawn: login and offline-IM clusters.
+pub const LOGIN_XY: (f32, f32) = (0.42, 0.07);
+pub const IM_XY: (f32, f32) = (0.58, 0.07);
 
 #[derive(Clone, Debug)]
 pub struct World {
@@ -66,19 +44,26 @@ pub struct World {
     pub(crate) n_scripted_megas: usize,
     pub(crate) mega_next: usize,
     pub(crate) user_mega_next: usize,
+    pub(crate) groups: Vec<Group>,
+    /// Each slot's group (megas: the group they were sent to, or `u16::MAX` while idle).
+    pub(crate) group_of: Vec<u16>,
+    /// Peak demand normaliser: the world's demand curve peaks at `peers`.
+    pub(crate) demand_norm: f64,
+    /// Mean clients per user-run supernode at the daily peak.
+    pub(crate) clients_mean: f32,
     /// Per-slot arrays that rarely change are shared between clones (checkpoints stay small);
-    /// `Arc::make_mut` copies them on the rare write (a user placing a mega-supernode).
+    /// `Arc::make_mut` copies them on the rare write (a mega-supernode placed in its group).
     pub(crate) x: Arc<Vec<f32>>,
     pub(crate) y: Arc<Vec<f32>>,
     /// Capacity in load units a minute (a connected client costs one unit).
     pub(crate) cap: Arc<Vec<f32>>,
     /// Load a supernode carries for its mesh links (searches and presence it routes for neighbours).
     pub(crate) mesh_load: Arc<Vec<f32>>,
-    pub(crate) state: Vec<u8>,
+    pub(crate) state: Vec<SlotState>,
     pub(crate) timer: Vec<u32>,
     pub(crate) since: Vec<u32>,
     pub(crate) buggy: Vec<bool>,
-    pub(crate) cause: Vec<u8>,
+    pub(crate) cause: Vec<Cause>,
     pub(crate) cause_load: Vec<f32>,
     pub(crate) attached: Vec<u32>,
     /// Offered load over capacity this minute, and its two-minute average (what the safeguard reads).
@@ -87,28 +72,23 @@ pub struct World {
     pub(crate) orphaned_now: Vec<u32>,
     pub(crate) accepted_now: Vec<u32>,
 
-    /// Retrying peers: `retry[minute % RING][level]`.
-    pub(crate) retry: Vec<[u64; LEVELS]>,
-    pub(crate) retry_total: u64,
-    pub(crate) retry_buggy: u64,
-    pub(crate) login_queue: u64,
-    pub(crate) login_buggy: u64,
-    /// Clients down (crashed or rebooting), by the minute their user brings them back.
-    pub(crate) down: Vec<(u64, u64)>,
-    pub(crate) down_total: u64,
-    pub(crate) attached_total: u64,
-    pub(crate) attached_buggy: u64,
-
+    /// Offline-IM requests waiting (a backlog drains after an overload: late replies go on).
+    pub(crate) im_backlog: f64,
     pub(crate) im_overload_until: u32,
     pub(crate) im_overload_capacity: f64,
     pub(crate) crash_hazard: f64,
+    /// Delayed-reply exposure left in the current offline-IM episode.
+    pub(crate) crash_exposure_left: f64,
     pub(crate) im_delayed: f64,
     pub(crate) group_video: bool,
+    /// Patch day: hosts reboot at this rate a minute until the minute given.
     pub(crate) mass_restart_until: u32,
     pub(crate) mass_restart_rate: f32,
-    pub(crate) login_served: u64,
-    pub(crate) success: f64,
-    pub(crate) accepting_prev: usize,
+    /// The 2007 resource-allocation bug: no peer is promoted to supernode while it is on.
+    pub(crate) promotion_broken: bool,
+    pub(crate) login_served: f64,
+    /// Clients the bootstrap servers gave fresh addresses to, last minute.
+    pub(crate) bootstrap_served: f64,
     pub(crate) gc: f64,
     pub(crate) gc_dirty: bool,
     pub(crate) first_wave_lost: u32,
@@ -116,92 +96,37 @@ pub struct World {
     /// Slots serving at the trigger and not yet counted in the first wave.
     pub(crate) first_wave_pending: Vec<bool>,
     pub(crate) last: crate::Metrics,
-    /// Reused buffers of the step's hot pass (kept to avoid allocating every minute).
-    pub(crate) scratch_rare: Vec<u32>,
-    pub(crate) scratch_fails: Vec<crate::step::Fail>,
+    /// Reused buffers of the step (kept to avoid allocating every minute).
+    pub(crate) scratch: crate::step::Scratch,
 }
 
-/// Where the world's regions sit on the map and their share of supernodes (a rough
-/// geographic picture: Skype's users were concentrated in Europe and North America).
-const REGIONS: [(f32, f32, f32, f32); 7] = [
-    (0.22, 0.36, 0.07, 0.27), // North America
-    (0.31, 0.70, 0.05, 0.07), // South America
-    (0.50, 0.32, 0.05, 0.36), // Europe
-    (0.53, 0.62, 0.05, 0.04), // Africa
-    (0.68, 0.40, 0.06, 0.08), // West & South Asia
-    (0.80, 0.38, 0.05, 0.12), // East Asia
-    (0.84, 0.74, 0.04, 0.06), // Oceania
-];
-
-/// Where the operator's servers are drawn: login and offline-IM clusters, and the mega band.
-pub const LOGIN_XY: (f32, f32) = (0.42, 0.07);
-pub const IM_XY: (f32, f32) = (0.58, 0.07);
-
 impl World {
-    /// Builds the network of a scenario: positions, capacities, the mesh and the initial peers
-    /// in steady state at the scenario's start.
+    /// Builds the network of a scenario: groups, positions, capacities, the mesh and the
+    /// initial peers in steady state at the scenario's start.
     pub fn new(sc: &Scenario) -> World {
         let p = sc.params.clone();
         let mut rng = Rng::new(p.seed);
-        let n_ord = p.supernodes as usize;
+        let n_ord = (p.supernodes as usize).max(1);
         let n_scripted_megas = sc.scripted_megas() as usize;
         let n = n_ord + n_scripted_megas + USER_MEGAS;
-        let clients_mean = p.peers as f32 / n_ord as f32;
+        let clients_mean = (p.peers.max(1) as f64 / n_ord as f64) as f32;
+        let layout = Layout::new(&p, n_ord, &mut rng);
         let unit = normal_unit(&p);
-
-        let mut x = Vec::with_capacity(n);
-        let mut y = Vec::with_capacity(n);
-        let mut cap = Vec::with_capacity(n);
-        let mut want_degree = Vec::with_capacity(n_ord);
-        let sigma = p.capacity_spread;
-        let region_total: f32 = REGIONS.iter().map(|r| r.3).sum();
-        // Capacities are a stratified sample of the log-normal (quantiles in random order), and
-        // exactly the buggy share of hosts runs 5.0.0.152: a 30-supernode classroom is then a
-        // fair miniature of the real network for every seed, not a lucky or unlucky draw.
-        let strata = shuffled(n_ord, &mut rng);
-        for k in 0..n_ord {
-            let mut pick = rng.f64() as f32 * region_total;
-            let region = REGIONS.iter().find(|r| {
-                pick -= r.3;
-                pick <= 0.0
-            });
-            let (cx, cy, spread, _) = region.copied().unwrap_or(REGIONS[2]);
-            x.push((cx + spread * rng.normal() as f32).clamp(0.02, 0.98));
-            y.push((cy + spread * 0.8 * rng.normal() as f32).clamp(0.14, 0.98));
-            // Capacity over the normal peak load: at least H_MIN (promotion demands spare
-            // resources), mean 1 + headroom, log-normal spread above the minimum.
-            let z = inverse_normal((f64::from(strata[k]) + 0.5) / n_ord as f64);
-            let ln = libm::exp(sigma * z - sigma * sigma / 2.0);
-            let h = H_MIN.min(1.0 + p.capacity_headroom) + (1.0 + p.capacity_headroom - H_MIN).max(0.0) * ln;
-            cap.push((h as f32) * clients_mean * unit);
-            // Stronger hosts keep more mesh links: degree grows with capacity (at least 2).
-            want_degree.push(((3.0 * libm::pow(h / (1.0 + p.capacity_headroom), 0.6)).round() as u32).clamp(2, 60));
-        }
-        let mega_cap = p.mega_capacity_factor as f32 * clients_mean / CLIENT_SHARE;
-        for i in 0..(n_scripted_megas + USER_MEGAS) {
-            let t = (i as f32 + 0.5) / n_scripted_megas.max(1) as f32;
-            x.push(0.12 + 0.76 * t.fract());
-            y.push(0.135 + 0.02 * (i % 3) as f32);
-            cap.push(mega_cap);
-        }
-        let mut mesh = Mesh::configuration(&want_degree, &mut rng);
-        // Megas link to many supernodes and to each other (they are the operator's hubs).
-        let mut edges = std::mem::take(&mut mesh.edges);
-        for m in n_ord..n {
-            for _ in 0..12.min(n_ord / 3).max(1) {
-                let o = rng.below(n_ord) as u32;
-                edges.push([o, m as u32]);
-            }
-            if m > n_ord {
-                edges.push([(m - 1) as u32, m as u32]);
-            }
-        }
-        edges.sort_unstable();
-        edges.dedup();
-        let mesh = Mesh::from_edges(n, edges);
+        let (mut cap, want_degree) = capacities(&p, &layout, clients_mean * unit, &mut rng);
+        cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / client_share());
+        let mut x = layout.x;
+        let mut y = layout.y;
+        x.resize(n, 0.5);
+        y.resize(n, 0.1);
+        // Megas get no mesh links of their own: they are reached through the operator's
+        // servers, and the giant component is a property of the user-run mesh.
+        let mesh = Mesh::configuration(&want_degree, &mut rng);
+        let mesh = Mesh::from_edges(n, mesh.edges);
         let mesh_load = Arc::new(mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect());
-
-        let sn_buggy_share = (p.buggy_share / p.windows_share).min(1.0);
+        let buggy = buggy_hosts(&p, &layout.groups, n, &mut rng);
+        let mut group_of = layout.group_of;
+        group_of.resize(n, u16::MAX);
+        let demand_norm = demand_norm(&layout.groups, p.diurnal_amplitude);
         let mut w = World {
             name: sc.name.clone(),
             start_unix: sc.start_unix,
@@ -213,100 +138,107 @@ impl World {
             n_scripted_megas,
             mega_next: n_ord,
             user_mega_next: n_ord + n_scripted_megas,
+            groups: layout.groups,
+            group_of,
+            demand_norm,
+            clients_mean,
             x: Arc::new(x),
             y: Arc::new(y),
             mesh_load,
             cap: Arc::new(cap),
-            state: vec![state::ALIVE; n],
+            state: vec![SlotState::Alive; n],
             timer: vec![0; n],
             since: vec![0; n],
-            buggy: {
-                let order = shuffled(n_ord, &mut rng);
-                let k = (sn_buggy_share * n_ord as f64).round() as u32;
-                (0..n).map(|i| i < n_ord && order[i] < k).collect()
-            },
-            cause: vec![cause::NONE; n],
+            buggy,
+            cause: vec![Cause::None; n],
             cause_load: vec![0.0; n],
             attached: vec![0; n],
             load: vec![0.0; n],
             ewma: vec![0.0; n],
             orphaned_now: vec![0; n],
             accepted_now: vec![0; n],
-            retry: vec![[0; LEVELS]; RING],
-            retry_total: 0,
-            retry_buggy: 0,
-            login_queue: 0,
-            login_buggy: 0,
-            down: vec![(0, 0); RING],
-            down_total: 0,
-            attached_total: 0,
-            attached_buggy: 0,
+            im_backlog: 0.0,
             im_overload_until: 0,
             im_overload_capacity: 1.0,
             crash_hazard: 0.0,
+            crash_exposure_left: 0.0,
             im_delayed: 0.0,
             group_video: true,
             mass_restart_until: 0,
             mass_restart_rate: 0.0,
-            login_served: 0,
-            success: 1.0,
-            accepting_prev: n_ord,
+            promotion_broken: false,
+            login_served: 0.0,
+            bootstrap_served: 0.0,
             gc: 1.0,
             gc_dirty: true,
             first_wave_lost: 0,
             alive_at_trigger: 0,
             first_wave_pending: vec![],
             last: crate::Metrics::default(),
-            scratch_rare: vec![],
-            scratch_fails: vec![],
+            scratch: crate::step::Scratch::default(),
             rng,
             p,
         };
-        for s in &mut w.state[n_ord..] {
-            *s = state::IDLE;
-        }
-        // Steady state of supernode churn: a slot is between hosts for ~10 + promotion_min minutes
-        // out of every sn_session_min.
-        let gap = 10 + w.p.promotion_min;
-        let vacant_share = f64::from(gap) / f64::from(w.p.sn_session_min + gap);
-        for i in 0..n_ord {
-            if w.rng.f64() < vacant_share {
-                w.state[i] = state::PROMOTING;
-                w.timer[i] = 1 + w.rng.below(gap as usize) as u32;
-            }
-        }
-        // Peers online now, spread over the live supernodes.
-        let e0 = w.expected(0);
-        let alive = w.state[..n_ord].iter().filter(|&&s| s == state::ALIVE).count().max(1);
-        let per = e0 as f32 / alive as f32;
-        let buggy_frac = w.p.buggy_share;
-        for i in 0..n_ord {
-            if w.state[i] == state::ALIVE {
-                let u = w.rng.f64() as f32;
-                let limit = (w.cap[i] * CLIENT_SHARE / unit) as u32;
-                let a = crate::rng::sround(per, u).min(limit);
-                w.attached[i] = a;
-                w.attached_total += u64::from(a);
-            }
-        }
-        w.attached_buggy = (w.attached_total as f64 * buggy_frac) as u64;
-        let rest = e0.saturating_sub(w.attached_total);
-        w.retry[1][0] = rest;
-        w.retry_total = rest;
-        w.retry_buggy = (rest as f64 * buggy_frac) as u64;
+        w.state[n_ord..].fill(SlotState::Idle);
+        w.settle_initial_peers();
         w.last = w.metrics();
         w
     }
 
-    /// Peers expected online at minute `t` (the daily cycle peaks at 16:00 UTC).
-    pub fn expected(&self, t: u32) -> u64 {
-        (self.p.peers as f64 * self.diurnal(t)) as u64
+    /// Steady state at minute 0: the slots between hosts are being promoted, and each group's
+    /// online users are spread over its live supernodes.
+    fn settle_initial_peers(&mut self) {
+        let gap = crate::step::VACANCY_GAP + self.p.promotion_min;
+        let vacant_share = f64::from(gap) / f64::from(self.p.sn_session_min + gap);
+        for i in 0..self.n_ord {
+            if self.rng.f64() < vacant_share {
+                self.state[i] = SlotState::Promoting;
+                self.timer[i] = 1 + self.rng.below(gap as usize) as u32;
+            }
+        }
+        let unit = normal_unit(&self.p);
+        for g in 0..self.groups.len() {
+            let e = self.expected_in(g, 0);
+            let slots = self.groups[g].slots();
+            // Each live supernode holds clients in proportion to what it can hold.
+            let limit = |i: usize| self.cap[i] * client_share() / unit;
+            let alive = slots.clone().filter(|&i| self.state[i].serving()).count();
+            let room: f32 = slots.clone().filter(|&i| self.state[i].serving()).map(limit).sum();
+            let fill = (e as f32 / room.max(1.0)).min(1.0);
+            let mut total = 0u64;
+            for i in slots {
+                if self.state[i].serving() {
+                    let a = crate::rng::sround(limit(i) * fill, self.rng.f64() as f32).min(limit(i) as u32);
+                    self.attached[i] = a;
+                    total += u64::from(a);
+                }
+            }
+            let gr = &mut self.groups[g];
+            gr.alive = alive as u32;
+            gr.accepting = alive as u32;
+            gr.attached = total as f64;
+            gr.attached_buggy = total as f64 * gr.buggy_share;
+            gr.retry[0] = (e - total as f64).max(0.0);
+            gr.retry_buggy = gr.retry[0] * gr.buggy_share;
+            gr.service = 1.0;
+            gr.ready = crate::step::READY_SHARE * gr.size() as f64;
+        }
     }
 
-    pub(crate) fn diurnal(&self, t: u32) -> f64 {
-        let hour = crate::clock::hour_of_day(self.start_unix.unwrap_or(43_200) + i64::from(t) * 60);
-        let a = self.p.diurnal_amplitude;
-        1.0 - a + a * libm::cos(std::f64::consts::TAU * (hour - 16.0) / 24.0)
+    /// Peers expected online at minute `t` (each region's demand peaks in its own afternoon).
+    pub fn expected(&self, t: u32) -> u64 {
+        (0..self.groups.len()).map(|g| self.expected_in(g, t)).sum::<f64>() as u64
+    }
+
+    /// Peers of group `g` expected online at minute `t`.
+    pub(crate) fn expected_in(&self, g: usize, t: u32) -> f64 {
+        let gr = &self.groups[g];
+        let region = &REGIONS[gr.region as usize];
+        self.p.peers as f64 * gr.weight * regional_demand(region, self.hour_utc(t), self.p.diurnal_amplitude) / self.demand_norm
+    }
+
+    pub(crate) fn hour_utc(&self, t: u32) -> f64 {
+        crate::clock::hour_of_day(self.start_unix.unwrap_or(43_200) + i64::from(t) * 60)
     }
 
     pub fn minute(&self) -> u32 {
@@ -329,6 +261,10 @@ impl World {
     pub fn mesh(&self) -> &Mesh {
         &self.mesh
     }
+    /// The cache groups.
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
     /// Number of user-run supernode slots (the rest are mega slots).
     pub fn ordinary_slots(&self) -> usize {
         self.n_ord
@@ -344,6 +280,155 @@ impl World {
             None => format!("+{}:{:02}", t / 60, t % 60),
         }
     }
+}
+
+/// Where the groups and their supernodes sit, and which slot belongs to which group.
+struct Layout {
+    groups: Vec<Group>,
+    group_of: Vec<u16>,
+    x: Vec<f32>,
+    y: Vec<f32>,
+    /// Each group's users per supernode over the mean (log-normal, mean one).
+    density: Vec<f64>,
+}
+
+impl Layout {
+    fn new(p: &Params, n_ord: usize, rng: &mut Rng) -> Layout {
+        let size = group_size(n_ord);
+        let count = n_ord.div_ceil(size).max(1);
+        let total_share: f32 = REGIONS.iter().map(|r| r.share).sum();
+        // Group k sits in the region at quantile (k + ½)/count of the regions' shares, so every
+        // region gets groups in proportion and a classroom's few groups go to the big regions.
+        let region_of = |k: usize| {
+            let mut q = (k as f32 + 0.5) / count as f32 * total_share;
+            REGIONS.iter().position(|r| {
+                q -= r.share;
+                q <= 0.0
+            })
+            .unwrap_or(2)
+        };
+        let mut in_region = [0usize; REGIONS.len()];
+        for k in 0..count {
+            in_region[region_of(k)] += 1;
+        }
+        let strata = shuffled(count, rng);
+        let version_strata = shuffled(count, rng);
+        let mut seen = [0usize; REGIONS.len()];
+        let (mut groups, mut density) = (Vec::with_capacity(count), Vec::with_capacity(count));
+        let (mut x, mut y, mut group_of) = (Vec::with_capacity(n_ord), Vec::with_capacity(n_ord), Vec::with_capacity(n_ord));
+        for k in 0..count {
+            let r = region_of(k);
+            let reg = &REGIONS[r];
+            seen[r] += 1;
+            let start = k * n_ord / count;
+            let end = (k + 1) * n_ord / count;
+            // Groups of a region share its area: a radius that tiles it roughly.
+            let radius = (1.7 * reg.spread / (in_region[r] as f32).sqrt()).clamp(0.012, 0.09);
+            let cx = (reg.x + reg.spread * rng.normal() as f32).clamp(0.04, 0.96);
+            let cy = (reg.y + 0.8 * reg.spread * rng.normal() as f32).clamp(0.18, 0.95);
+            for _ in start..end {
+                x.push((cx + 0.45 * radius * rng.normal() as f32).clamp(0.01, 0.99));
+                y.push((cy + 0.45 * radius * rng.normal() as f32).clamp(0.14, 0.99));
+                group_of.push(k as u16);
+            }
+            // Capacity per user of this neighbourhood, above the least that carries its normal
+            // day: log-normal around 1 + headroom. Its users per supernode follow from it.
+            // How far the 5.0 update had spread here (stratified too, in its own order).
+            let zb = crate::world::inverse_normal((f64::from(version_strata[k]) + 0.5) / count as f64);
+            let sb = p.buggy_spread;
+            let buggy_share = (p.buggy_share * libm::exp(sb * zb - sb * sb / 2.0)).min(1.0);
+            let (sigma, mean) = (p.group_spread, 1.0 + p.capacity_headroom);
+            let z = crate::world::inverse_normal((f64::from(strata[k]) + 0.5) / count as f64);
+            let per_user = h_min().min(mean) + (mean - h_min()).max(0.0) * libm::exp(sigma * z - sigma * sigma / 2.0);
+            density.push(mean / per_user);
+            groups.push(Group {
+                start: start as u32,
+                end: end as u32,
+                region: r as u8,
+                label: format!("{}-{}", reg.code, seen[r]),
+                x: cx,
+                y: cy,
+                r: radius,
+                weight: (end - start) as f64 * density[k],
+                buggy_share,
+                ..Group::default()
+            });
+        }
+        link_neighbours(&mut groups);
+        // Regions differ in how many of their peers can serve (public IP, broadband): so
+        // neighbourhoods differ in users per supernode, and some have less room to spare.
+        let total: f64 = groups.iter().map(|g| g.weight).sum();
+        for g in &mut groups {
+            g.weight /= total.max(1e-9);
+        }
+        Layout { groups, group_of, x, y, density }
+    }
+}
+
+/// Which hosts run 5.0.0.152: exactly the group's share among its supernode hosts (Windows
+/// desktops, so `buggy_share / windows_share` of them), in random slots.
+fn buggy_hosts(p: &Params, groups: &[Group], n: usize, rng: &mut Rng) -> Vec<bool> {
+    let mut buggy = vec![false; n];
+    for g in groups {
+        let share = (g.buggy_share / p.windows_share).min(1.0);
+        let order = shuffled(g.size(), rng);
+        let k = (share * g.size() as f64).round() as u32;
+        for (j, i) in g.slots().enumerate() {
+            buggy[i] = order[j] < k;
+        }
+    }
+    buggy
+}
+
+/// Each group's nearest groups on the map (a client's cache entries outside its own
+/// neighbourhood are mostly in the next ones).
+fn link_neighbours(groups: &mut [Group]) {
+    let pos: Vec<(f32, f32)> = groups.iter().map(|g| (g.x, g.y)).collect();
+    for (k, g) in groups.iter_mut().enumerate() {
+        let mut by: Vec<usize> = (0..pos.len()).filter(|&j| j != k).collect();
+        let d = |j: usize| (pos[j].0 - pos[k].0) * (pos[j].0 - pos[k].0) + (pos[j].1 - pos[k].1) * (pos[j].1 - pos[k].1);
+        by.sort_by(|&a, &b| d(a).total_cmp(&d(b)).then(a.cmp(&b)));
+        g.near = by.into_iter().take(NEIGHBOURS).map(|j| j as u16).collect();
+    }
+}
+
+/// Neighbouring groups per group.
+const NEIGHBOURS: usize = 4;
+
+/// Each slot's capacity (load units a minute) and wanted mesh degree. Capacity over the normal
+/// peak load is at least `h_min()` (promotion demands spare resources), mean 1 + headroom, with a
+/// log-normal spread between hosts and a factor per group. Capacities are a stratified sample
+/// (quantiles in random order), so a 30-supernode classroom is a fair miniature for every seed.
+fn capacities(p: &Params, layout: &Layout, unit_load: f32, rng: &mut Rng) -> (Vec<f32>, Vec<u32>) {
+    let n = layout.x.len();
+    let strata = shuffled(n, rng);
+    let sigma = p.capacity_spread;
+    let mean = 1.0 + p.capacity_headroom;
+    let (mut cap, mut want) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for k in 0..n {
+        let z = inverse_normal((f64::from(strata[k]) + 0.5) / n as f64);
+        let ln = libm::exp(sigma * z - sigma * sigma / 2.0);
+        let h = h_min().min(mean) + (mean - h_min()).max(0.0) * ln;
+        cap.push(h as f32 * unit_load);
+        // Stronger hosts keep more mesh links: degree grows with capacity (at least 2).
+        want.push(((3.0 * libm::pow(h / mean, 0.6)).round() as u32).clamp(2, 60));
+    }
+    (cap, want)
+}
+
+/// The largest total demand over a day, in units of `peers` (so the world peaks at `peers`).
+fn demand_norm(groups: &[Group], amplitude: f64) -> f64 {
+    let mut share = [0.0f64; REGIONS.len()];
+    for g in groups {
+        share[g.region as usize] += g.weight;
+    }
+    (0..24 * 12)
+        .map(|k| {
+            let h = f64::from(k) / 12.0;
+            REGIONS.iter().zip(share).map(|(r, s)| s * regional_demand(r, h, amplitude)).sum::<f64>()
+        })
+        .fold(0.0, f64::max)
+        .max(1e-9)
 }
 
 /// Load units a connected client brings to its supernode at normal times, including the

@@ -59,6 +59,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
     if let Some(s) = seed {
         scenario.set("seed", &s).map_err(|e| e.to_string())?;
     }
+    scenario.check().map_err(|e| e.to_string())?;
     Ok(Args { scenario, hours, csv })
 }
 
@@ -67,8 +68,8 @@ fn main() -> ExitCode {
     if args.first().map(String::as_str) == Some("list") {
         println!("scenarios: {}", overlay_sim::scenario::NAMES.join(", "));
         let p = overlay_sim::Params::for_scale(overlay_sim::Scale::Real);
-        for k in overlay_sim::Params::KEYS {
-            println!("  {k} = {}", p.get(k).unwrap_or_default());
+        for s in &overlay_sim::PARAMS {
+            println!("  {} = {}  ({}; {})", s.key, s.get(&p).text(&s.kind), s.kind.allowed(), s.source);
         }
         return ExitCode::SUCCESS;
     }
