@@ -35,6 +35,7 @@
 
 pub mod clock;
 pub mod history;
+pub mod landmark;
 pub mod mesh;
 pub mod params;
 mod report;
@@ -48,7 +49,8 @@ pub mod world;
 
 pub use params::{ParamError, Params, RetryPolicy, Scale};
 pub use report::{Action, Event, EventKind, Inputs, Metrics, StepReport};
-pub use history::{History, Marker};
+pub use history::{History, Replay};
+pub use landmark::{Landmark, LandmarkFinder, LandmarkKind};
 pub use scenario::Scenario;
 pub use snapshot::Snapshot;
 pub use world::World;
