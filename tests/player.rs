@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use overlay_sim::{Scale, Scenario};
 use supernode_storm::player::{ControlsBar, SandboxPanel, StoryPanel, Timeline};
-use supernode_storm::AppState;
+use supernode_storm::{provide_clock, AppState, Clock, PlayerCommand};
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
@@ -14,13 +14,17 @@ use common::{click, host, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the player's components over a classroom run of `scenario`; returns the host and state.
-fn mount(scenario: &str) -> (HtmlElement, AppState) {
+/// Mounts the player's components over a classroom run of `scenario`; returns the host, the
+/// state and its clock.
+fn mount(scenario: &str) -> (HtmlElement, AppState, Clock) {
     let host = host();
     let sc = Scenario::preset_at(scenario, Scale::Classroom).expect("preset");
     let state = AppState::new(sc);
+    let clock = std::rc::Rc::new(std::cell::Cell::new(None));
+    let slot = clock.clone();
     let handle = leptos::mount::mount_to(host.clone(), move || {
         provide_context(state);
+        slot.set(Some(provide_clock(state)));
         view! {
             <ControlsBar/>
             <Timeline/>
@@ -30,13 +34,13 @@ fn mount(scenario: &str) -> (HtmlElement, AppState) {
     });
     // Stays mounted for the rest of the test run (each test has its own host).
     std::mem::forget(handle);
-    (host, state)
+    (host, state, clock.get().expect("a clock"))
 }
 
 #[wasm_bindgen_test]
 async fn step_and_step_back_are_exact() {
-    let (host, state) = mount("dec-2010");
-    state.seek(280);
+    let (host, state, clock) = mount("dec-2010");
+    clock.send(PlayerCommand::Seek(280));
     let before = state.metrics();
     click(&host, "[data-testid=step]");
     click(&host, "[data-testid=step]");
@@ -50,7 +54,7 @@ async fn step_and_step_back_are_exact() {
 
 #[wasm_bindgen_test]
 async fn the_story_moves_the_clock_and_highlights() {
-    let (host, state) = mount("dec-2010");
+    let (host, state, _clock) = mount("dec-2010");
     click(&host, "[data-testid=story-next]");
     click(&host, "[data-testid=story-next]");
     sleep(20).await;
@@ -62,9 +66,9 @@ async fn the_story_moves_the_clock_and_highlights() {
 
 #[wasm_bindgen_test]
 async fn killing_the_busiest_supernode_forks_the_run() {
-    let (host, state) = mount("sandbox");
-    state.seek(120);
-    state.seek(60);
+    let (host, state, clock) = mount("sandbox");
+    clock.send(PlayerCommand::Seek(120));
+    clock.send(PlayerCommand::Seek(60));
     let ghost_len = || state.history.with_value(|h| h.ghost().map(<[_]>::len));
     assert_eq!(ghost_len(), None);
     click(&host, "[data-testid=kill-top]");

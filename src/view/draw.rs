@@ -3,9 +3,7 @@
 //! highlight changes; and an *overlay* drawn every frame on top (flashes, pulses, particles,
 //! arriving mega-supernodes, the selection). Shapes are batched: one path per colour.
 
-use std::cell::RefCell;
 use std::f64::consts::TAU;
-use std::rc::Rc;
 
 use overlay_sim::world::{cause, state, IM_XY, LOGIN_XY};
 use overlay_sim::Snapshot;
@@ -554,28 +552,4 @@ fn draw_highlight(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>,
     ctx.set_stroke_style_str(colors::HIGHLIGHT);
     ctx.set_line_width(1.5);
     ctx.stroke();
-}
-
-/// Calls `frame(timestamp_ms)` on every animation frame for as long as it returns true.
-pub fn animation_loop(mut frame: impl FnMut(f64) -> bool + 'static) {
-    type Slot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
-    let slot: Slot = Rc::new(RefCell::new(None));
-    let next = slot.clone();
-    *slot.borrow_mut() = Some(Closure::new(move |t: f64| {
-        // Once `frame` says stop, no further frame is requested. (The closure is not dropped
-        // from inside its own call, which wasm-bindgen forbids; a stopped loop is a few bytes.)
-        if frame(t) {
-            request(&next);
-        }
-    }));
-    request(&slot);
-
-    fn request(slot: &Slot) {
-        let Some(window) = web_sys::window() else { return };
-        if let Some(cb) = slot.borrow().as_ref() {
-            if window.request_animation_frame(cb.as_ref().unchecked_ref()).is_err() {
-                leptos::logging::warn!("requestAnimationFrame failed: animation stops");
-            }
-        }
-    }
 }

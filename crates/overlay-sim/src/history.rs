@@ -161,7 +161,7 @@ impl History {
             }
             self.horizon = next;
         }
-        if next % self.every == 0 && self.checkpoints.len() == (next / self.every) as usize {
+        if next.is_multiple_of(self.every) && self.checkpoints.len() == (next / self.every) as usize {
             self.checkpoints.push(self.world.clone());
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 let mut k = 0;
