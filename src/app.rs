@@ -155,8 +155,10 @@ fn StageColumn(embed: bool, controls: Controls) -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || controls != Controls::None>
-                <player::ControlsBar/>
-                <player::Timeline/>
+                <Later>
+                    <player::ControlsBar/>
+                    <player::Timeline/>
+                </Later>
             </Show>
         </section>
     }

@@ -23,12 +23,16 @@ pub use app_state::AppState;
 pub use clock::{provide_clock, Clock, PlayerCommand};
 pub use panic::{install_panic_hook, show_error_overlay, OVERLAY_ID};
 
-/// Installs the panic hook, builds the run the URL asks for, then mounts the page on `<body>`
-/// in a task of its own (a real-scale network takes a while to build).
+/// Installs the panic hook, then in tasks of their own (so none blocks the page for long):
+/// builds the run the URL asks for (a real-scale network takes a while), then mounts the page.
 pub fn start() {
+    use gloo_timers::callback::Timeout;
     install_panic_hook();
-    let (u, state) = app::prepare();
-    gloo_timers::callback::Timeout::new(0, move || leptos::mount::mount_to_body(move || leptos::view! { <app::Page u=u state=state/> })).forget();
+    Timeout::new(0, || {
+        let (u, state) = app::prepare();
+        Timeout::new(0, move || leptos::mount::mount_to_body(move || leptos::view! { <app::Page u=u state=state/> })).forget();
+    })
+    .forget();
 }
 
 /// Where the facts come from (MODEL-FACTS.md).

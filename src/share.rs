@@ -16,7 +16,8 @@ const URL_THROTTLE_MS: u32 = 400;
 
 /// The query string that restores the current view.
 pub fn current_query(state: &AppState) -> String {
-    let (t, playing, speed) = (state.minute.get_untracked(), state.playing.get_untracked(), state.speed.get_untracked());
+    // Where a seek in flight is going: a reload mid-way opens where the reader was headed.
+    let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
     let step = state.story_step.get_untracked();
     state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step))
 }
@@ -47,6 +48,7 @@ pub fn sync_url(state: AppState) {
     Effect::new(move |_| {
         // Track what the URL encodes.
         state.minute.track();
+        state.progress.track();
         state.playing.track();
         state.speed.track();
         state.revision.track();

@@ -1,5 +1,6 @@
-//! Making the model visible: the canvas stage and its render loop, charts, inspector, legend
-//! and event log. Reads the model's flat snapshot each frame; signals carry only aggregates.
+//! Making the model visible: the canvas stage (drawn in the clock's frame loop), charts,
+//! inspector, legend and event log, and the landmarks in words (`moments`). Reads the model's
+//! flat snapshot each frame; signals carry only aggregates.
 
 pub mod anim;
 pub mod camera;

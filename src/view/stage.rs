@@ -51,7 +51,12 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
     let Some(mut renderer) = Renderer::new() else { return };
     let motion = !prefers_reduced_motion();
     let mut last_drawn = f64::NEG_INFINITY;
+    let mut first = true;
     clock.on_frame(move |now| {
+        // The page's first layout comes with the first frame: the first drawing waits a frame.
+        if std::mem::take(&mut first) {
+            return true;
+        }
         // Stop once the app is unmounted (its signals are gone).
         let (Some(cam), Some(speed)) = (camera.try_get_value(), state.speed.try_get_untracked()) else { return false };
         // While the clock computes a far seek, the map keeps up a few times a second only.
