@@ -17,8 +17,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Mounts the player's components over a classroom run of `scenario`; returns the host, the
 /// state and its clock.
 fn mount(scenario: &str) -> (HtmlElement, AppState, Clock) {
+    mount_at(scenario, Scale::Classroom)
+}
+
+fn mount_at(scenario: &str, scale: Scale) -> (HtmlElement, AppState, Clock) {
     let host = host();
-    let sc = Scenario::preset_at(scenario, Scale::Classroom).expect("preset");
+    let sc = Scenario::preset_at(scenario, scale).expect("preset");
     let state = AppState::new(sc);
     let clock = std::rc::Rc::new(std::cell::Cell::new(None));
     let slot = clock.clone();
@@ -73,4 +77,33 @@ async fn killing_the_busiest_supernode_forks_the_run() {
     assert_eq!(ghost_len(), None);
     click(&host, "[data-testid=kill-top]");
     assert_eq!(ghost_len(), Some(120), "the original run stays as a ghost");
+}
+
+#[wasm_bindgen_test]
+async fn a_far_seek_at_real_scale_runs_in_slices_and_a_newer_seek_wins() {
+    let (_host, state, clock) = mount_at("dec-2010", Scale::Real);
+    clock.send(PlayerCommand::Seek(900));
+    // The first slice ran at once; the rest follows in later tasks.
+    let p = state.progress.get_untracked().expect("a seek in flight");
+    assert_eq!(p.target, 900);
+    assert!(state.minute.get_untracked() < 900);
+    sleep(300).await;
+    let part = state.history.with_value(|h| h.minute());
+    assert!(part > 0 && part < 900, "computing in slices: at {part}");
+    // A newer seek supersedes it and lands on its own minute.
+    clock.send(PlayerCommand::Seek(120));
+    for _ in 0..600 {
+        if state.progress.get_untracked().is_none() {
+            break;
+        }
+        sleep(50).await;
+    }
+    assert_eq!(state.progress.get_untracked(), None);
+    assert_eq!(state.minute.get_untracked(), 120);
+    let want = {
+        let mut h = overlay_sim::History::new(Scenario::preset_at("dec-2010", Scale::Real).expect("preset"));
+        h.seek(120);
+        h.metrics()
+    };
+    assert_eq!(state.metrics(), want, "a sliced, superseded seek lands on the exact row");
 }
