@@ -130,7 +130,7 @@ fn StageColumn(embed: bool, controls: Controls) -> impl IntoView {
         <section class="stage-col">
             // The inspector floats over the map's emptiest corner, so it is in view while the
             // pointer hovers the supernodes.
-            <div class="stage-frame">
+            <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
                 <view::Stage/>
                 <player::CatchUp/>
                 <Show when=move || controls == Controls::Full>

@@ -26,9 +26,7 @@ pub use frames::animation_loop;
 /// Milliseconds of model work per task while seeking or playing (well under the 100 ms that
 /// makes a "long task", even on a phone four times slower than a desktop).
 pub const SLICE_MS: f64 = 8.0;
-/// While a seek is being computed, the clock on show follows it at most this often (each time
-/// the charts, panels and map redraw: a few times a second shows progress without stealing
-/// the time the seek needs).
+/// While a seek is being computed, its progress is published at most this often.
 const PUBLISH_EVERY_MS: f64 = 250.0;
 
 /// Everything anyone can ask of the clock.
@@ -191,20 +189,21 @@ impl Clock {
         self.slice.set_value(busy.then(|| Timeout::new(0, move || self.pump())));
     }
 
-    /// Puts the clock and the seek's progress on show. While a seek runs toward the same
-    /// minute, at most every [`PUBLISH_EVERY_MS`] (each publication redraws the charts).
-    fn publish(self, now: bool) {
+    /// Puts the clock and the seek's progress on show. While a seek runs, only its progress
+    /// (at most every [`PUBLISH_EVERY_MS`]): the minute, which redraws the map, the charts and
+    /// the panels, waits for the landing, so the seek gets the time.
+    fn publish(self, landed: bool) {
         let Some((minute, progress)) = self.state.history.try_with_value(|h| (h.minute(), self.engine.with_value(|e| e.progress(h)))) else {
             return;
         };
         let s = self.state;
         let t = now_ms();
         let same_seek = s.progress.with_untracked(|p| p.map(|p| p.target)) == progress.map(|p| p.target);
-        if !now && same_seek && t - self.timing.get_value().0 < PUBLISH_EVERY_MS {
+        if !landed && same_seek && t - self.timing.get_value().0 < PUBLISH_EVERY_MS {
             return;
         }
         self.timing.update_value(|x| x.0 = t);
-        if s.minute.get_untracked() != minute {
+        if landed && s.minute.get_untracked() != minute {
             s.minute.set(minute);
         }
         if s.progress.get_untracked() != progress {

@@ -33,9 +33,6 @@ fn device_xy(ev: &web_sys::MouseEvent) -> (f64, f64, f64) {
     (f64::from(ev.offset_x()) * dpr, f64::from(ev.offset_y()) * dpr, dpr)
 }
 
-/// While a seek is computed, the map is redrawn at most this often (ms).
-const SEEKING_FRAME_MS: f64 = 250.0;
-
 fn set_attr(el: &HtmlCanvasElement, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
 }
@@ -50,8 +47,7 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
     let Some(ctx) = draw::context_2d(&canvas) else { return };
     let Some(mut renderer) = Renderer::new() else { return };
     let motion = !prefers_reduced_motion();
-    let mut last_drawn = f64::NEG_INFINITY;
-    let mut first = true;
+    let (mut first, mut drawn_once) = (true, false);
     clock.on_frame(move |now| {
         // The page's first layout comes with the first frame: the first drawing waits a frame.
         if std::mem::take(&mut first) {
@@ -59,11 +55,12 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
         }
         // Stop once the app is unmounted (its signals are gone).
         let (Some(cam), Some(speed)) = (camera.try_get_value(), state.speed.try_get_untracked()) else { return false };
-        // While the clock computes a far seek, the map keeps up a few times a second only.
-        if state.progress.with_untracked(Option::is_some) && now - last_drawn < SEEKING_FRAME_MS {
+        // While the clock computes a far seek, the map holds its picture (dimmed by the page)
+        // and the model gets the time: the progress shows on the clock and the timeline.
+        if drawn_once && state.progress.with_untracked(Option::is_some) {
             return true;
         }
-        last_drawn = now;
+        drawn_once = true;
         let (cw, ch, dpr) = draw::fit_to_css_box(&canvas);
         let view = cam.view(f64::from(cw), f64::from(ch), draw::margin(dpr));
         let revision = state.revision.get_untracked();
