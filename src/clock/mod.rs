@@ -231,7 +231,10 @@ impl Clock {
         let s = self.state;
         self.engine.update_value(Engine::cancel);
         self.slice.set_value(None);
-        s.scenario.set(run.scenario.name.clone());
+        // Only a new scenario is announced (the story stays open when a run of the same one loads).
+        if s.scenario.get_untracked() != run.scenario.name {
+            s.scenario.set(run.scenario.name.clone());
+        }
         s.scale.set(run.scenario.params.scale);
         let mut h = History::new(run.scenario);
         h.set_ghost(run.ghost);
