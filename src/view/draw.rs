@@ -131,6 +131,13 @@ impl Renderer {
         })
     }
 
+    /// Sizes the layers for a `w`×`h` canvas ahead of the first drawing (it then costs less).
+    pub fn prepare(&mut self, w: u32, h: u32) {
+        self.base.set_width(w);
+        self.base.set_height(h);
+        self.raster.resize(w as usize, h as usize);
+    }
+
     /// Draws one frame. Returns true when the base layer was redrawn (new minute, run, camera,
     /// size or highlight): the caller then refreshes the test hooks.
     pub fn frame(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {

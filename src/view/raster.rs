@@ -31,7 +31,8 @@ pub struct Drawn {
 }
 
 impl Raster {
-    fn resize(&mut self, w: usize, h: usize) {
+    /// Sizes the buffers for a `w`×`h` canvas (allocated once, then reused).
+    pub fn resize(&mut self, w: usize, h: usize) {
         if self.w != w || self.h != h {
             self.w = w;
             self.h = h;

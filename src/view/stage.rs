@@ -49,8 +49,11 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
     let motion = !prefers_reduced_motion();
     let (mut first, mut drawn_once) = (true, false);
     clock.on_frame(move |now| {
-        // The page's first layout comes with the first frame: the first drawing waits a frame.
+        // The page's first layout comes with the first frame: the first drawing waits a frame
+        // (and its buffers are made now).
         if std::mem::take(&mut first) {
+            let (w, h, _) = draw::fit_to_css_box(&canvas);
+            renderer.prepare(w, h);
             return true;
         }
         // Stop once the app is unmounted (its signals are gone).
