@@ -68,6 +68,15 @@ impl PlayerCommand {
 
 type Drawer = Box<dyn FnMut(f64) -> bool>;
 
+/// When the progress was last published, and the model time (ms) of the seek in flight and of
+/// the last finished one.
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    published_at: f64,
+    seek_ms: f64,
+    last_seek_ms: f64,
+}
+
 /// The clock service (in the context: [`use_clock`]).
 #[derive(Clone, Copy)]
 pub struct Clock {
@@ -75,9 +84,7 @@ pub struct Clock {
     engine: StoredValue<Engine, LocalStorage>,
     /// The next slice of the seek in flight (dropping it cancels the slice).
     slice: StoredValue<Option<Timeout>, LocalStorage>,
-    /// When the clock on show was last published, and model time spent on the current seek and
-    /// on the last finished one (ms).
-    timing: StoredValue<(f64, f64, f64)>,
+    timing: StoredValue<Timing>,
     scout: StoredValue<Option<Scout>, LocalStorage>,
     scout_slice: StoredValue<Option<Timeout>, LocalStorage>,
     drawers: StoredValue<Vec<Drawer>, LocalStorage>,
@@ -102,7 +109,7 @@ impl Clock {
             state,
             engine: StoredValue::new_local(Engine::default()),
             slice: StoredValue::new_local(None),
-            timing: StoredValue::new((0.0, 0.0, 0.0)),
+            timing: StoredValue::new(Timing::default()),
             scout: StoredValue::new_local(None),
             scout_slice: StoredValue::new_local(None),
             drawers: StoredValue::new_local(vec![]),
@@ -130,7 +137,7 @@ impl Clock {
 
     /// Model time (ms) the last finished seek took, summed over its slices.
     pub fn last_seek_ms(self) -> f64 {
-        self.timing.get_value().2
+        self.timing.get_value().last_seek_ms
     }
 
     pub fn send(self, cmd: PlayerCommand) {
@@ -163,7 +170,7 @@ impl Clock {
         let in_flight = self.engine.with_value(Engine::busy);
         self.state.history.with_value(|h| self.engine.update_value(|e| e.seek(h, minute)));
         if !in_flight {
-            self.timing.update_value(|t| t.1 = 0.0);
+            self.timing.update_value(|t| t.seek_ms = 0.0);
             self.pump();
         }
         // Otherwise the slice already scheduled takes up the new seek: a flood of seeks
@@ -180,9 +187,9 @@ impl Clock {
         let busy = self.engine.with_value(Engine::busy);
         let spent = now_ms() - t0;
         self.timing.update_value(|t| {
-            t.1 += spent;
+            t.seek_ms += spent;
             if !busy {
-                t.2 = t.1;
+                t.last_seek_ms = t.seek_ms;
             }
         });
         self.publish(!busy);
@@ -199,10 +206,10 @@ impl Clock {
         let s = self.state;
         let t = now_ms();
         let same_seek = s.progress.with_untracked(|p| p.map(|p| p.target)) == progress.map(|p| p.target);
-        if !landed && same_seek && t - self.timing.get_value().0 < PUBLISH_EVERY_MS {
+        if !landed && same_seek && t - self.timing.get_value().published_at < PUBLISH_EVERY_MS {
             return;
         }
-        self.timing.update_value(|x| x.0 = t);
+        self.timing.update_value(|x| x.published_at = t);
         if landed && s.minute.get_untracked() != minute {
             s.minute.set(minute);
         }
