@@ -10,7 +10,9 @@ import { chromium } from 'playwright-core';
 import pngjs from 'pngjs';
 
 export const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-export const DIST = join(ROOT, 'dist');
+// The release build with the test hooks (`trunk build --release --features test-hooks --dist
+// dist-test`, as ./dev test does); STORM_DIST points elsewhere.
+export const DIST = resolve(process.env.STORM_DIST ?? join(ROOT, 'dist-test'));
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 export const SUB_PATH = '/blog/demo/';
 
@@ -26,7 +28,7 @@ async function freePort() {
 /** Serves dist/ at http://127.0.0.1:PORT/blog/demo/ (proves the build's URLs are relative). */
 export async function serveDist() {
   if (!existsSync(join(DIST, 'index.html'))) {
-    throw new Error(`no ${DIST}/index.html: build first with \`trunk build --release\` (./dev test does)`);
+    throw new Error(`no ${DIST}/index.html: build first with \`trunk build --release --features test-hooks --dist dist-test\` (./dev test does)`);
   }
   const root = mkdtempSync(join(tmpdir(), 'storm-e2e-'));
   mkdirSync(join(root, 'blog'));

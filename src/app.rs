@@ -1,11 +1,13 @@
 //! The page: header, the stage (canvas) with its controls, timeline and charts, the side
 //! panel (story, inspector, legend, sandbox, event log) and the sources. Reads the URL once.
 
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
 use crate::app_state::AppState;
+use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
-use crate::{announce, embed, player, share, view, Sources};
+use crate::{announce, embed, hooks, player, share, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
 fn apply_theme(theme: Theme) {
@@ -31,29 +33,62 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-#[component]
-pub fn App() -> impl IntoView {
-    let u = url::parse(&location_search());
-    let state = AppState::new(u.scenario.clone());
+/// The clock of `state` for a URL: in the context, started, and asked for the link's minute
+/// and play state.
+fn start_clock(u: &url::UrlState, state: AppState) -> Clock {
     provide_context(state);
-    provide_context(u.clone());
-    state.speed.set(u.speed);
+    let clock = provide_clock(state);
+    clock.send(PlayerCommand::SetSpeed(u.speed));
     if u.t > 0 {
-        state.seek(u.t);
+        clock.send(PlayerCommand::Seek(u.t));
     }
     // A link to a moment (t=…) or a story step opens paused there unless it asks to play.
     let default_play = !u.embed && u.t == 0 && u.story_step.is_none();
-    state.playing.set(u.autoplay.unwrap_or(default_play) && !prefers_reduced_motion());
+    if u.autoplay.unwrap_or(default_play) && !prefers_reduced_motion() {
+        clock.send(PlayerCommand::Play);
+    }
     for n in &u.notices {
         state.notify(n.clone());
     }
+    clock
+}
+
+/// The page's query and the run it asks for (building a real-scale network takes a while:
+/// [`crate::start`] does it in a task of its own, before mounting).
+pub fn prepare() -> (url::UrlState, AppState) {
+    let u = url::parse(&location_search());
+    let state = AppState::new(u.scenario.clone());
+    (u, state)
+}
+
+/// The whole page, for the URL of the page.
+#[component]
+pub fn App() -> impl IntoView {
+    let (u, state) = prepare();
+    view! { <Page u=u state=state/> }
+}
+
+/// Renders its children a task later: mounting the page in parts keeps every task short.
+#[component]
+fn Later(children: ChildrenFn) -> impl IntoView {
+    let ready = RwSignal::new(false);
+    // Kept with the component: unmounted first, the timer is dropped and never fires.
+    let _timer = StoredValue::new_local(Timeout::new(0, move || {
+        let _ = ready.try_set(true);
+    }));
+    view! { <Show when=move || ready.get()>{children()}</Show> }
+}
+
+/// The page for a URL and its run.
+#[component]
+pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
+    provide_context(u.clone());
+    let clock = start_clock(&u, state);
     apply_theme(u.theme);
     // The address bar follows the state; inside an iframe, report height and obey the parent.
     share::sync_url(state);
-    embed::install(state);
+    embed::install(state, clock);
     let chrome = !u.embed;
-    let controls = u.controls;
-    let interactive = RwSignal::new(false);
     view! {
         <div
             class="app"
@@ -71,58 +106,79 @@ pub fn App() -> impl IntoView {
             </Show>
             <Notices/>
             <main class="layout">
-                <section class="stage-col">
-                    // The inspector floats over the map's emptiest corner, so it is in view
-                    // while the pointer hovers the supernodes.
-                    <div class="stage-frame">
-                        <view::Stage/>
-                        <Show when=move || controls == Controls::Full>
-                            <view::Inspector/>
-                        </Show>
-                        // Embedded, the map would capture the host page's scroll and drags:
-                        // it takes them only after a click.
-                        <Show when=move || u.embed && !interactive.get()>
-                            <button type="button" class="click-to-interact" data-testid="click-to-interact" on:click=move |_| interactive.set(true)>
-                                "Click to interact"
-                            </button>
-                        </Show>
-                    </div>
-                    <Show when=move || u.embed>
-                        <div class="embed-bar">
-                            <span>"Supernode Storm — the Skype outage of December 2010"</span>
-                            <a data-testid="open-new-tab" target="_blank" rel="noopener" href=move || {
-                                state.minute.track();
-                                state.revision.track();
-                                share::permalink(&state)
-                            }>"Open in a new tab ↗"</a>
-                        </div>
-                    </Show>
-                    <Show when=move || controls != Controls::None>
-                        <player::ControlsBar/>
-                        <player::Timeline/>
-                    </Show>
-                </section>
-                <Show when=move || controls == Controls::Full>
-                    <div class="below">
-                        <div class="main-col">
-                            <view::Charts/>
-                            <view::EventLog/>
-                        </div>
-                        <aside class="side-col">
-                            <player::StoryPanel/>
-                            <view::Legend/>
-                            <player::SandboxPanel/>
-                            <share::SharePanel/>
-                        </aside>
-                    </div>
+                <StageColumn embed=u.embed controls=u.controls/>
+                <Show when=move || u.controls == Controls::Full>
+                    <Panels/>
                 </Show>
             </main>
             <player::KeyboardShortcuts/>
             <announce::Announcer/>
-            <view::MetricsJson/>
+            <hooks::TestHooks/>
             <Show when=move || chrome>
-                <Sources/>
+                <Later><Sources/></Later>
             </Show>
+        </div>
+    }
+}
+
+/// The map with what floats over it, the player bar and the timeline.
+#[component]
+fn StageColumn(embed: bool, controls: Controls) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let interactive = RwSignal::new(false);
+    view! {
+        <section class="stage-col">
+            // The inspector floats over the map's emptiest corner, so it is in view while the
+            // pointer hovers the supernodes.
+            <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
+                <view::Stage/>
+                <player::CatchUp/>
+                <Show when=move || controls == Controls::Full>
+                    <view::Inspector/>
+                </Show>
+                // Embedded, the map would capture the host page's scroll and drags: it takes
+                // them only after a click.
+                <Show when=move || embed && !interactive.get()>
+                    <button type="button" class="click-to-interact" data-testid="click-to-interact" on:click=move |_| interactive.set(true)>
+                        "Click to interact"
+                    </button>
+                </Show>
+            </div>
+            <Show when=move || embed>
+                <div class="embed-bar">
+                    <span>"Supernode Storm — the Skype outage of December 2010"</span>
+                    <a data-testid="open-new-tab" target="_blank" rel="noopener" href=move || {
+                        state.minute.track();
+                        state.revision.track();
+                        share::permalink(&state)
+                    }>"Open in a new tab ↗"</a>
+                </div>
+            </Show>
+            <Show when=move || controls != Controls::None>
+                <Later>
+                    <player::ControlsBar/>
+                    <player::Timeline/>
+                </Later>
+            </Show>
+        </section>
+    }
+}
+
+/// Charts and the event log; the story, legend, sandbox and share panel beside them.
+#[component]
+fn Panels() -> impl IntoView {
+    view! {
+        <div class="below">
+            <div class="main-col">
+                <Later><view::Charts/></Later>
+                <Later><view::EventLog/></Later>
+            </div>
+            <aside class="side-col">
+                <Later><player::StoryPanel/></Later>
+                <Later><view::Legend/></Later>
+                <Later><player::SandboxPanel/></Later>
+                <Later><share::SharePanel/></Later>
+            </aside>
         </div>
     }
 }

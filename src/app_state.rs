@@ -1,18 +1,19 @@
 //! The app's shared state: the run (a [`History`], not reactive) and a few aggregate signals.
 //!
-//! Components get it with `expect_context::<AppState>()`. Signals carry only aggregates — the
-//! clock, play state, speed, selection — never one per supernode: the canvas reads the model's
-//! flat snapshot directly each frame.
+//! Components get it with `expect_context::<AppState>()` and only *read* it: every change of
+//! time or of the run goes through the clock (`crate::clock`), which alone writes the run and
+//! the clock signals. Signals carry only aggregates — the clock, play state, speed, selection —
+//! never one per supernode: the canvas reads the model's flat snapshot directly each frame.
 
 use leptos::prelude::*;
-use overlay_sim::{Action, History, Metrics, Scale, Scenario};
+use overlay_sim::{History, Landmark, Metrics, Scale, Scenario};
 
 /// Speed presets in simulated minutes per real second (1× = one minute a second).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
-/// "As fast as possible": step for up to this many milliseconds each frame.
-pub const FAST_BUDGET_MS: f64 = 10.0;
 /// Default speed: 8 simulated minutes a second.
 pub const DEFAULT_SPEED: f64 = 8.0;
+/// Above this many supernode slots a minute costs about a millisecond (the `real` scale).
+const HEAVY_SLOTS: usize = 10_000;
 
 /// What the story is pointing at, for the view to highlight.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,9 +29,38 @@ pub enum Highlight {
     Chart(&'static str),
 }
 
+/// A long job of the clock under way (a seek computed in slices), for progress bars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// The minute its computing started from (a checkpoint, or the minute on show), the minute
+    /// it has reached and the one it is going to.
+    pub from: u32,
+    pub at: u32,
+    pub target: u32,
+}
+
+impl Progress {
+    /// Done so far, 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        let (a, b) = (f64::from(self.from), f64::from(self.target));
+        if (b - a).abs() < 1.0 { 1.0 } else { ((f64::from(self.at) - a) / (b - a)).clamp(0.0, 1.0) }
+    }
+}
+
+/// The scenario run ahead, untouched by the user, so the timeline can show its landmarks early.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ahead {
+    /// The scenario scouted (its landmarks are the run's while the run is not forked).
+    pub scenario: Option<Scenario>,
+    pub landmarks: Vec<Landmark>,
+    /// How far the scout has got, and how far it goes.
+    pub minute: u32,
+    pub until: u32,
+}
+
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The run. Borrow it briefly (`with_value` / `update_value`), never across an await.
+    /// The run. Borrow it briefly (`with_value`), never across an await; only the clock writes it.
     pub history: StoredValue<History, LocalStorage>,
     pub minute: RwSignal<u32>,
     pub playing: RwSignal<bool>,
@@ -47,8 +77,10 @@ pub struct AppState {
     pub scale: RwSignal<Scale>,
     /// The guided story's current step (1-based), if the story is open; it goes in the URL.
     pub story_step: RwSignal<Option<usize>>,
-    /// Simulated minutes owed to the clock (fractional steps between frames).
-    pending: StoredValue<f64, LocalStorage>,
+    /// The seek being computed in slices, if any.
+    pub progress: RwSignal<Option<Progress>>,
+    /// The landmarks of the unchanged scenario, found ahead of the clock.
+    pub ahead: RwSignal<Ahead>,
 }
 
 impl AppState {
@@ -66,93 +98,26 @@ impl AppState {
             scenario: RwSignal::new(name),
             scale: RwSignal::new(scale),
             story_step: RwSignal::new(None),
-            pending: StoredValue::new_local(0.0),
+            progress: RwSignal::new(None),
+            ahead: RwSignal::new(Ahead::default()),
         }
     }
 
-    /// Replaces the run (new scenario, scale or parameters), at minute 0, paused state kept.
-    pub fn load(&self, scenario: Scenario) {
-        self.scenario.set(scenario.name.clone());
-        self.scale.set(scenario.params.scale);
-        self.history.set_value(History::new(scenario));
-        self.selected.set(None);
-        self.sync(true);
+    /// Whether a minute of this run is expensive (real scale): long jumps must be sliced there.
+    pub fn heavy(&self) -> bool {
+        self.history.with_value(|h| h.world().ordinary_slots() > HEAVY_SLOTS)
     }
-
-    /// Publishes the clock after the history moved (and the revision when `structural`).
-    fn sync(&self, structural: bool) {
-        let m = self.history.with_value(History::minute);
-        self.minute.set(m);
-        if structural {
-            self.revision.update(|r| *r += 1);
-        }
-    }
-
-    /// Called once per animation frame with the time since the last frame: steps the model
-    /// as the speed asks (bounded, so a slow frame never snowballs). Returns steps taken.
-    pub fn advance(&self, dt_ms: f64) -> u32 {
-        if !self.playing.get_untracked() {
-            self.pending.set_value(0.0);
-            return 0;
-        }
-        let speed = self.speed.get_untracked();
-        let mut steps = 0;
-        if speed.is_infinite() {
-            let t0 = now_ms();
-            self.history.update_value(|h| {
-                while now_ms() - t0 < FAST_BUDGET_MS && steps < 10_000 {
-                    h.step();
-                    steps += 1;
-                }
-            });
-        } else {
-            let owed = self.pending.get_value() + dt_ms.clamp(0.0, 250.0) / 1000.0 * speed;
-            let n = owed.floor().min(64.0) as u32;
-            self.pending.set_value((owed - f64::from(n)).min(1.0));
-            self.history.update_value(|h| {
-                for _ in 0..n {
-                    h.step();
-                }
-            });
-            steps = n;
-        }
-        if steps > 0 {
-            self.sync(false);
-        }
-        steps
-    }
-
-    pub fn toggle_play(&self) {
-        self.playing.update(|p| *p = !*p);
-    }
-    /// One minute forward (pauses).
-    pub fn step(&self) {
-        self.playing.set(false);
-        self.history.update_value(|h| {
-            h.step();
-        });
-        self.sync(false);
-    }
-    /// One minute back, exactly (pauses).
-    pub fn step_back(&self) {
-        self.playing.set(false);
-        self.history.update_value(History::back);
-        self.sync(false);
-    }
-    /// Jumps to a minute, exactly (replaying from the nearest checkpoint).
-    pub fn seek(&self, minute: u32) {
-        self.history.update_value(|h| h.seek(minute));
-        self.sync(false);
-    }
-    /// A sandbox action at the current minute; acting in the past forks the run.
-    pub fn act(&self, action: Action) {
-        let forked = self.history.with_value(|h| h.horizon() > h.minute());
-        self.history.update_value(|h| h.act(action));
-        self.sync(forked);
+    /// The minute the reader is after: where a seek in flight is going, else the one on show.
+    pub fn intended_minute(&self) -> u32 {
+        self.progress.get_untracked().map_or_else(|| self.minute.get_untracked(), |p| p.target)
     }
     /// The metrics row of the current minute.
     pub fn metrics(&self) -> Metrics {
         self.history.with_value(History::metrics)
+    }
+    /// The clock label ("2010-12-22T16:30Z", or "+4:30" undated) of minute `m` of this run.
+    pub fn clock_label(&self, m: u32) -> String {
+        self.history.with_value(|h| h.world().clock_label(m))
     }
     pub fn notify(&self, msg: impl Into<String>) {
         let msg = msg.into();
@@ -167,4 +132,18 @@ impl AppState {
 /// Milliseconds from the page's performance clock (0 where there is none).
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_runs_from_zero_to_one() {
+        let p = |at| Progress { from: 100, at, target: 300 };
+        assert_eq!(p(100).fraction(), 0.0);
+        assert_eq!(p(200).fraction(), 0.5);
+        assert_eq!(p(300).fraction(), 1.0);
+        assert_eq!(Progress { from: 300, at: 150, target: 100 }.fraction(), 0.75);
+    }
 }

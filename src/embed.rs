@@ -4,20 +4,52 @@
 //! Messages to the parent: `{type: "supernode-storm:resize", height: <CSS px>}`.
 //! Messages accepted from the parent (anything else, or malformed, is ignored):
 //! `{type: "supernode-storm:play"}`, `{type: "supernode-storm:pause"}`,
-//! `{type: "supernode-storm:seek", minute: <0..=20160>}`,
+//! `{type: "supernode-storm:seek", minute: <0..=20160>}` (pauses there),
 //! `{type: "supernode-storm:load", query: "<a query string, as in the page URL>"}`.
+//!
+//! A message's fields are checked on the JS side — their types, and the length of its strings —
+//! before anything is copied into Wasm; then serde-wasm-bindgen reads them into a typed
+//! [`Message`]. A hostile page's 64 MB string costs nothing.
 
-use js_sys::{Object, Reflect};
-use leptos::prelude::*;
+use gloo_events::EventListener;
+use js_sys::{JsString, Object, Reflect};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::app_state::AppState;
+use crate::clock::{Clock, PlayerCommand};
 use crate::url;
 
 pub const PREFIX: &str = "supernode-storm:";
+/// Longest `type` worth reading ("supernode-storm:" and a verb).
+const MAX_TYPE_LEN: u32 = 64;
+/// Longest `query` a `load` may carry.
+pub const MAX_QUERY_LEN: u32 = 2000;
 
-/// A message from the parent page, validated.
+/// A message from the parent page, as sent.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(tag = "type")]
+pub enum Message {
+    #[serde(rename = "supernode-storm:play")]
+    Play,
+    #[serde(rename = "supernode-storm:pause")]
+    Pause,
+    #[serde(rename = "supernode-storm:seek")]
+    Seek { minute: f64 },
+    #[serde(rename = "supernode-storm:load")]
+    Load { query: String },
+}
+
+/// A message to the parent page.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+struct Resize {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    height: i32,
+}
+
+/// A validated command from the parent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     Play,
@@ -26,39 +58,82 @@ pub enum Command {
     Load(String),
 }
 
-/// Reads a command from a message's data; None for anything malformed or foreign.
-pub fn parse_command(data: &JsValue) -> Option<Command> {
+/// Copies the fields a message may have (`type`, `minute`, `query`) into a fresh object once
+/// their JS types and lengths are right; None for anything else. Nothing is copied into Wasm.
+fn screen(data: &JsValue) -> Option<JsValue> {
     if !data.is_object() {
         return None;
     }
-    let kind = Reflect::get(data, &"type".into()).ok()?.as_string()?;
-    match kind.strip_prefix(PREFIX)? {
-        "play" => Some(Command::Play),
-        "pause" => Some(Command::Pause),
-        "seek" => {
-            let m = Reflect::get(data, &"minute".into()).ok()?.as_f64()?;
-            (m.is_finite() && m >= 0.0 && m <= f64::from(url::MAX_MINUTE) && m.fract() == 0.0).then_some(m as u32)
-                .map(Command::Seek)
-        }
-        "load" => {
-            let q = Reflect::get(data, &"query".into()).ok()?.as_string()?;
-            (q.len() <= 2000).then_some(Command::Load(q))
-        }
-        _ => None,
+    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined());
+    let short = |v: &JsValue, max: u32| v.dyn_ref::<JsString>().is_some_and(|s| s.length() <= max);
+    let out = Object::new();
+    let kind = field("type").filter(|t| short(t, MAX_TYPE_LEN))?;
+    Reflect::set(&out, &"type".into(), &kind).ok()?;
+    if let Some(m) = field("minute") {
+        m.as_f64()?;
+        Reflect::set(&out, &"minute".into(), &m).ok()?;
     }
+    if let Some(q) = field("query") {
+        if !short(&q, MAX_QUERY_LEN) {
+            return None;
+        }
+        Reflect::set(&out, &"query".into(), &q).ok()?;
+    }
+    Some(out.into())
+}
+
+/// Reads a command from a message's data; None for anything malformed or foreign.
+pub fn parse_command(data: &JsValue) -> Option<Command> {
+    let msg: Message = serde_wasm_bindgen::from_value(screen(data)?).ok()?;
+    Some(match msg {
+        Message::Play => Command::Play,
+        Message::Pause => Command::Pause,
+        Message::Seek { minute: m } => {
+            let whole = m.is_finite() && m >= 0.0 && m <= f64::from(url::MAX_MINUTE) && m.fract() == 0.0;
+            Command::Seek(whole.then_some(m as u32)?)
+        }
+        Message::Load { query } => Command::Load(query),
+    })
 }
 
 /// Whether this page runs inside a frame.
 pub fn in_frame() -> bool {
     let Some(w) = web_sys::window() else { return false };
-    match (w.parent(), w.top()) {
-        (Ok(Some(parent)), _) => !js_sys::Object::is(&parent, &w),
+    match w.parent() {
+        Ok(Some(parent)) => !Object::is(&parent, &w),
         _ => false,
     }
 }
 
+/// Tells the parent the document's height.
+fn post_height() {
+    let Some(w) = web_sys::window() else { return };
+    let Some(doc) = w.document() else { return };
+    let height = doc.document_element().map_or(0, |e| e.scroll_height()).max(doc.body().map_or(0, |b| b.scroll_height()));
+    let msg = Resize { kind: "supernode-storm:resize", height };
+    if let (Ok(Some(parent)), Ok(msg)) = (w.parent(), serde_wasm_bindgen::to_value(&msg)) {
+        let _ = parent.post_message(&msg, "*");
+    }
+}
+
+/// What a command from the parent asks of the clock.
+fn obey(state: AppState, clock: Clock, cmd: Command) {
+    match cmd {
+        Command::Play => clock.send(PlayerCommand::Play),
+        Command::Pause => clock.send(PlayerCommand::Pause),
+        Command::Seek(m) => clock.send(PlayerCommand::Seek(m)),
+        Command::Load(q) => {
+            let u = url::parse(&q);
+            for n in &u.notices {
+                state.notify(n.clone());
+            }
+            clock.send(PlayerCommand::load(u.scenario, u.t));
+        }
+    }
+}
+
 /// Starts reporting the height and listening for commands (only inside a frame).
-pub fn install(state: AppState) {
+pub fn install(state: AppState, clock: Clock) {
     if !in_frame() {
         return;
     }
@@ -66,48 +141,23 @@ pub fn install(state: AppState) {
     let Some(root) = window.document().and_then(|d| d.document_element()) else { return };
 
     // Height: on every size change of the document (and once now).
-    let post = move || {
-        let Some(w) = web_sys::window() else { return };
-        let Some(doc) = w.document() else { return };
-        let h = doc.document_element().map_or(0, |e| e.scroll_height()).max(doc.body().map_or(0, |b| b.scroll_height()));
-        let msg = Object::new();
-        let _ = Reflect::set(&msg, &"type".into(), &format!("{PREFIX}resize").into());
-        let _ = Reflect::set(&msg, &"height".into(), &JsValue::from(h));
-        if let Ok(Some(parent)) = w.parent() {
-            let _ = parent.post_message(&msg, "*");
-        }
-    };
-    post();
-    let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| post());
+    post_height();
+    let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| post_height());
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
         observer.observe(&root);
     }
-    on_resize.forget(); // lives as long as the page
+    on_resize.forget(); // observes as long as the page lives
 
-    // Commands from the parent.
-    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+    // Commands, from the parent only.
+    EventListener::new(&window, "message", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
         let from_parent = match (e.source(), web_sys::window().and_then(|w| w.parent().ok().flatten())) {
-            (Some(src), Some(parent)) => js_sys::Object::is(&src, &parent),
+            (Some(src), Some(parent)) => Object::is(&src, &parent),
             _ => false,
         };
-        if !from_parent {
-            return;
+        if let Some(cmd) = from_parent.then(|| parse_command(&e.data())).flatten() {
+            obey(state, clock, cmd);
         }
-        match parse_command(&e.data()) {
-            Some(Command::Play) => state.playing.set(true),
-            Some(Command::Pause) => state.playing.set(false),
-            Some(Command::Seek(m)) => state.seek(m),
-            Some(Command::Load(q)) => {
-                let u = url::parse(&q);
-                for n in &u.notices {
-                    state.notify(n.clone());
-                }
-                state.load(u.scenario);
-                state.seek(u.t);
-            }
-            None => {}
-        }
-    });
-    let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-    on_message.forget();
+    })
+    .forget(); // listens as long as the page lives
 }

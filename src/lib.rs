@@ -1,12 +1,15 @@
 //! Supernode Storm — the browser app: Leptos components, the render loop and the panic overlay.
 //!
-//! The model (`overlay_sim`) never sees the browser; this crate owns time (play/pause) and drawing.
+//! The model (`overlay_sim`) never sees the browser; this crate owns time and drawing. Time has
+//! one owner, the [`clock`]: everything else sends it a [`PlayerCommand`].
 //! [`start`] mounts the whole page; tests mount it with `mount_to`.
 
 mod announce;
 mod app;
 pub mod app_state;
+pub mod clock;
 pub mod embed;
+mod hooks;
 mod panic;
 pub mod player;
 pub mod share;
@@ -15,14 +18,21 @@ pub mod view;
 
 use leptos::prelude::*;
 
-pub use app::App;
+pub use app::{App, Page};
 pub use app_state::AppState;
+pub use clock::{provide_clock, Clock, PlayerCommand};
 pub use panic::{install_panic_hook, show_error_overlay, OVERLAY_ID};
 
-/// Installs the panic hook and mounts the app on `<body>`.
+/// Installs the panic hook, then in tasks of their own (so none blocks the page for long):
+/// builds the run the URL asks for (a real-scale network takes a while), then mounts the page.
 pub fn start() {
+    use gloo_timers::callback::Timeout;
     install_panic_hook();
-    leptos::mount::mount_to_body(App);
+    Timeout::new(0, || {
+        let (u, state) = app::prepare();
+        Timeout::new(0, move || leptos::mount::mount_to_body(move || leptos::view! { <app::Page u=u state=state/> })).forget();
+    })
+    .forget();
 }
 
 /// Where the facts come from (MODEL-FACTS.md).

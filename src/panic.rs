@@ -25,11 +25,3 @@ pub fn show_error_overlay() {
         let _ = overlay.remove_attribute("hidden");
     }
 }
-
-/// Test hook, reachable only from script (Trunk exposes the exports as `window.wasmBindings`),
-/// never from the UI or the URL: panics on purpose, so end-to-end tests can check that a
-/// panic shows the error overlay with a reload link to the same URL state.
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = "__stormTestPanic")]
-pub fn test_panic() {
-    panic!("deliberate test panic (__stormTestPanic)");
-}

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use overlay_sim::Metrics;
+use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -11,11 +12,12 @@ use crate::app_state::AppState;
 use crate::url;
 
 /// At most one history.replaceState per this many milliseconds.
-const URL_THROTTLE_MS: i32 = 400;
+const URL_THROTTLE_MS: u32 = 400;
 
 /// The query string that restores the current view.
 pub fn current_query(state: &AppState) -> String {
-    let (t, playing, speed) = (state.minute.get_untracked(), state.playing.get_untracked(), state.speed.get_untracked());
+    // Where a seek in flight is going: a reload mid-way opens where the reader was headed.
+    let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
     let step = state.story_step.get_untracked();
     state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step))
 }
@@ -30,31 +32,32 @@ pub fn permalink(state: &AppState) -> String {
     format!("{}?{}", base_href(), current_query(state))
 }
 
+/// Writes the state's query into the address bar (replaceState: the history is untouched).
+fn write_url(state: AppState) {
+    let Some(w) = web_sys::window() else { return };
+    let Ok(history) = w.history() else { return };
+    let q = format!("?{}", current_query(&state));
+    if w.location().search().ok().as_deref() != Some(q.as_str()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&q));
+    }
+}
+
 /// Keeps the address bar in step with the state, throttled.
 pub fn sync_url(state: AppState) {
-    let pending = StoredValue::new_local(false);
+    let pending = StoredValue::new_local(None::<Timeout>);
     Effect::new(move |_| {
         // Track what the URL encodes.
         state.minute.track();
+        state.progress.track();
         state.playing.track();
         state.speed.track();
         state.revision.track();
         state.story_step.track();
-        if pending.get_value() {
-            return;
-        }
-        pending.set_value(true);
-        let write = Closure::once_into_js(move || {
-            pending.set_value(false);
-            let Some(w) = web_sys::window() else { return };
-            let Ok(history) = w.history() else { return };
-            let q = format!("?{}", current_query(&state));
-            if w.location().search().ok().as_deref() != Some(q.as_str()) {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&q));
-            }
-        });
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(write.unchecked_ref(), URL_THROTTLE_MS);
+        if pending.with_value(Option::is_none) {
+            pending.set_value(Some(Timeout::new(URL_THROTTLE_MS, move || {
+                write_url(state);
+                pending.try_set_value(None);
+            })));
         }
     });
 }
@@ -99,12 +102,12 @@ fn download(href: &str, name: &str) {
 fn copy_text(text: String, state: AppState, what: &'static str) {
     let Some(w) = web_sys::window() else { return };
     let promise = w.navigator().clipboard().write_text(&text);
-    let ok = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| state.notify(format!("{what} copied.")));
-    let fail = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| state.notify(format!("Could not copy the {what}: select it in the share panel and copy it by hand.")));
-    let _ = promise.then2(&ok, &fail);
-    // One copy per click: the two small closures live with the page.
-    ok.forget();
-    fail.forget();
+    leptos::task::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(_) => state.notify(format!("{what} copied.")),
+            Err(_) => state.notify(format!("Could not copy the {what}: select it in the share panel and copy it by hand.")),
+        }
+    });
 }
 
 /// Copy the permalink or the iframe snippet; download a PNG of the view or the series as CSV.

@@ -41,122 +41,106 @@ pub struct UrlState {
     pub notices: Vec<String>,
 }
 
-/// Parses a query string (with or without the leading '?').
-pub fn parse(query: &str) -> UrlState {
-    let q = query.strip_prefix('?').unwrap_or(query);
-    let mut notices = vec![];
-    let mut unknown = vec![];
-    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(q) {
-        Ok(p) => p,
-        Err(_) => {
-            notices.push("The link's query could not be read; showing the defaults.".to_string());
-            vec![]
-        }
-    };
-    let get = |k: &str| pairs.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
-    let mut bad = |key: &str, value: &str, used: &str| {
-        // Echo the value as plain text: no control characters, no markup look-alikes.
-        let v: String = value.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>')).take(40).collect();
-        notices.push(format!("{key}: '{v}' is not valid; using {used}."));
-    };
+/// The query's pairs and the notices for what in them is wrong.
+struct Reader {
+    pairs: Vec<(String, String)>,
+    notices: Vec<String>,
+}
 
-    let name = match get("scenario") {
-        Some(s) if overlay_sim::scenario::NAMES.contains(&s) => s,
-        Some(s) => {
-            bad("scenario", s, DEFAULT_SCENARIO);
-            DEFAULT_SCENARIO
-        }
-        None => DEFAULT_SCENARIO,
-    };
-    let scale = match get("scale") {
-        Some(s) => Scale::parse(s).unwrap_or_else(|| {
-            bad("scale", s, DEFAULT_SCALE.name());
-            DEFAULT_SCALE
-        }),
-        None => DEFAULT_SCALE,
-    };
-    let mut scenario = match Scenario::preset_at(name, scale) {
-        Ok(s) => s,
-        // Unreachable for a name from NAMES; fall back rather than panic.
-        Err(_) => Scenario::preset_at(DEFAULT_SCENARIO, DEFAULT_SCALE).unwrap_or_else(|_| unreachable_scenario()),
-    };
-    let reserved = ["scenario", "scale", "t", "speed", "autoplay", "step", "embed", "controls", "theme"];
-    for (k, v) in &pairs {
-        if reserved.contains(&k.as_str()) {
-            continue;
-        }
-        if k == "seed" || Params::KEYS.contains(&k.as_str()) {
-            if let Err(e) = scenario.set(k, v) {
-                let used = scenario.params.get(k).unwrap_or_default();
-                let _ = e;
-                bad(k, v, &format!("{used} (allowed: {})", e.allowed));
-            }
-        } else {
-            let key: String = k.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>')).take(30).collect();
-            unknown.push(format!("{key}: unknown parameter, ignored."));
+/// Echoes a value as plain text: no control characters, no markup look-alikes.
+fn plain(value: &str, max: usize) -> String {
+    value.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>')).take(max).collect()
+}
+
+impl Reader {
+    fn new(query: &str) -> Reader {
+        let q = query.strip_prefix('?').unwrap_or(query);
+        match serde_urlencoded::from_str(q) {
+            Ok(pairs) => Reader { pairs, notices: vec![] },
+            Err(_) => Reader { pairs: vec![], notices: vec!["The link's query could not be read; showing the defaults.".to_string()] },
         }
     }
-    let t = match get("t") {
-        Some(v) => match v.parse::<u32>() {
-            Ok(m) if m <= MAX_MINUTE => m,
-            _ => {
-                bad("t", v, "0 (a whole number of minutes up to 20160)");
-                0
+    /// The last value given for `key`.
+    fn get(&self, key: &str) -> Option<&str> {
+        self.pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    }
+    fn bad(&mut self, key: &str, value: &str, used: &str) {
+        self.notices.push(format!("{key}: '{}' is not valid; using {used}.", plain(value, 40)));
+    }
+    /// `key`'s value through `read`, or `default` (with a notice naming what was used instead).
+    fn value<T>(&mut self, key: &str, default: T, used: &str, read: impl Fn(&str) -> Option<T>) -> T {
+        let Some(v) = self.get(key).map(str::to_string) else { return default };
+        read(&v).unwrap_or_else(|| {
+            self.bad(key, &v, used);
+            default
+        })
+    }
+    fn flag(&mut self, key: &str) -> Option<bool> {
+        self.value(key, Some(false), "0", |v| match v {
+            "0" | "false" => Some(Some(false)),
+            "1" | "true" | "" => Some(Some(true)),
+            _ => None,
+        })
+        .filter(|_| self.get(key).is_some())
+    }
+
+    /// The scenario at its scale, with every parameter the query sets; unknown keys noted.
+    fn scenario(&mut self) -> Scenario {
+        let name = self.value("scenario", DEFAULT_SCENARIO, DEFAULT_SCENARIO, |s| overlay_sim::scenario::NAMES.iter().copied().find(|n| *n == s));
+        let scale = self.value("scale", DEFAULT_SCALE, DEFAULT_SCALE.name(), Scale::parse);
+        // Unreachable for a name from NAMES; fall back rather than panic.
+        let mut scenario = Scenario::preset_at(name, scale).unwrap_or_else(|_| unreachable_scenario());
+        let mut unknown = vec![];
+        for (k, v) in self.pairs.clone() {
+            if RESERVED.contains(&k.as_str()) {
+                continue;
             }
-        },
-        None => 0,
-    };
-    let speed = match get("speed") {
-        Some("max") => f64::INFINITY,
-        Some(v) => match v.parse::<f64>() {
-            Ok(s) if s.is_finite() && (SPEEDS[0]..=SPEEDS[SPEEDS.len() - 1]).contains(&s) => s,
-            _ => {
-                bad("speed", v, &format!("{DEFAULT_SPEED} (0.25 to 64, or max)"));
-                DEFAULT_SPEED
+            if k == "seed" || Params::KEYS.contains(&k.as_str()) {
+                if let Err(e) = scenario.set(&k, &v) {
+                    let used = scenario.params.get(&k).unwrap_or_default();
+                    self.bad(&k, &v, &format!("{used} (allowed: {})", e.allowed));
+                }
+            } else {
+                unknown.push(format!("{}: unknown parameter, ignored.", plain(&k, 30)));
             }
-        },
-        None => DEFAULT_SPEED,
-    };
-    let flag = |key: &str, v: Option<&str>, bad: &mut dyn FnMut(&str, &str, &str)| match v {
-        None | Some("0") | Some("false") => false,
-        Some("1") | Some("true") | Some("") => true,
-        Some(other) => {
-            bad(key, other, "0");
-            false
         }
-    };
-    let autoplay = get("autoplay").map(|v| flag("autoplay", Some(v), &mut bad));
-    let embed = flag("embed", get("embed"), &mut bad);
-    let story_step = match get("step") {
-        Some(v) => match v.parse::<usize>() {
-            Ok(s) if (1..=20).contains(&s) => Some(s),
-            _ => {
-                bad("step", v, "no story step");
-                None
-            }
-        },
-        None => None,
-    };
-    let controls = match get("controls") {
-        // Embedded, a compact control bar unless the link asks for more.
-        None if embed => Controls::Minimal,
-        None | Some("full") => Controls::Full,
-        Some("minimal") => Controls::Minimal,
-        Some("none") => Controls::None,
-        Some(v) => {
-            bad("controls", v, "full (none, minimal or full)");
-            Controls::Full
-        }
-    };
-    let theme = match get("theme") {
-        None | Some("auto") => Theme::Auto,
-        Some("light") => Theme::Light,
-        Some("dark") => Theme::Dark,
-        Some(v) => {
-            bad("theme", v, "auto (auto, light or dark)");
-            Theme::Auto
-        }
-    };
+        self.notices.extend(unknown);
+        scenario
+    }
+}
+
+/// Keys that are not model parameters.
+const RESERVED: [&str; 9] = ["scenario", "scale", "t", "speed", "autoplay", "step", "embed", "controls", "theme"];
+
+/// Parses a query string (with or without the leading '?').
+pub fn parse(query: &str) -> UrlState {
+    let mut r = Reader::new(query);
+    let scenario = r.scenario();
+    let t = r.value("t", 0, "0 (a whole number of minutes up to 20160)", |v| v.parse::<u32>().ok().filter(|m| *m <= MAX_MINUTE));
+    let speed_used = format!("{DEFAULT_SPEED} (0.25 to 64, or max)");
+    let speed = r.value("speed", DEFAULT_SPEED, &speed_used, |v| match v {
+        "max" => Some(f64::INFINITY),
+        v => v.parse::<f64>().ok().filter(|s| s.is_finite() && (SPEEDS[0]..=SPEEDS[SPEEDS.len() - 1]).contains(s)),
+    });
+    let autoplay = r.flag("autoplay");
+    let embed = r.flag("embed").unwrap_or(false);
+    let story_step = r.value("step", None, "no story step", |v| v.parse::<usize>().ok().filter(|s| (1..=20).contains(s)).map(Some));
+    let controls = r.value("controls", Controls::Full, "full (none, minimal or full)", |v| match v {
+        "full" => Some(Controls::Full),
+        "minimal" => Some(Controls::Minimal),
+        "none" => Some(Controls::None),
+        _ => None,
+    });
+    // Embedded, a compact control bar unless the link asks for more.
+    let controls = if embed && r.get("controls").is_none() { Controls::Minimal } else { controls };
+    let theme = r.value("theme", Theme::Auto, "auto (auto, light or dark)", |v| match v {
+        "auto" => Some(Theme::Auto),
+        "light" => Some(Theme::Light),
+        "dark" => Some(Theme::Dark),
+        _ => None,
+    });
+    // Rejected values first, in the order of the keys above; unknown keys last.
+    let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("unknown parameter, ignored."));
     notices.extend(unknown);
     UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, notices }
 }

@@ -5,9 +5,10 @@ use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::timeline::shown_markers;
-use super::{goto, speed_at, speed_index};
+use super::timeline::flags;
+use super::{speed_at, speed_index};
 use crate::app_state::{AppState, SPEEDS};
+use crate::clock::{use_clock, Clock, PlayerCommand as Cmd};
 
 /// Every shortcut, for the help overlay.
 pub const KEYS: [(&str, &str); 8] = [
@@ -42,66 +43,47 @@ fn target_of(e: &web_sys::KeyboardEvent) -> Target {
     }
 }
 
-fn jump_marker(state: AppState, forward: bool) {
+/// Seeks to the next (or previous) landmark on the timeline.
+fn jump_landmark(state: AppState, clock: Clock, forward: bool) {
     let now = state.minute.get_untracked();
-    let marks = shown_markers();
-    let to = if forward {
-        marks.iter().map(|m| m.0).find(|&m| m > now)
-    } else {
-        marks.iter().rev().map(|m| m.0).find(|&m| m < now)
-    };
+    let marks: Vec<u32> = untrack(|| flags(&state)).iter().map(|l| l.minute).collect();
+    let to = if forward { marks.iter().copied().find(|&m| m > now) } else { marks.iter().rev().copied().find(|&m| m < now) };
     match to {
-        Some(m) => goto(state, m),
+        Some(m) => clock.send(Cmd::Seek(m)),
         None => state.notify(if forward { "No later landmark yet." } else { "No earlier landmark." }),
     }
+}
+
+/// What a key asks of the clock (None: the key is not a shortcut, or not here).
+fn command(key: &str, shift: bool, target: &Target, speed: f64) -> Option<Cmd> {
+    let faster = |d: isize| Cmd::SetSpeed(speed_at(speed_index(speed).saturating_add_signed(d).min(SPEEDS.len())));
+    Some(match key {
+        " " | "Spacebar" if !matches!(target, Target::Button) => Cmd::TogglePlay,
+        "ArrowRight" if !shift => Cmd::Step,
+        "ArrowLeft" if !shift => Cmd::StepBack,
+        "+" | "=" => faster(1),
+        "-" | "_" | "−" => faster(-1),
+        "Home" => Cmd::Seek(0),
+        _ => return None,
+    })
 }
 
 #[component]
 pub fn KeyboardShortcuts() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let clock = use_clock();
     let open = RwSignal::new(false);
     let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
             return;
         }
-        let key = e.key();
-        let target = target_of(&e);
+        let (key, target) = (e.key(), target_of(&e));
         if matches!(target, Target::Field) && key != "Escape" {
             return;
         }
         let handled = match key.as_str() {
-            " " | "Spacebar" if !matches!(target, Target::Button) => {
-                state.toggle_play();
-                true
-            }
-            "ArrowRight" if e.shift_key() => {
-                jump_marker(state, true);
-                true
-            }
-            "ArrowLeft" if e.shift_key() => {
-                jump_marker(state, false);
-                true
-            }
-            "ArrowRight" => {
-                state.step();
-                true
-            }
-            "ArrowLeft" => {
-                state.step_back();
-                true
-            }
-            "+" | "=" => {
-                let i = speed_index(state.speed.get_untracked());
-                state.speed.set(speed_at((i + 1).min(SPEEDS.len())));
-                true
-            }
-            "-" | "_" | "−" => {
-                let i = speed_index(state.speed.get_untracked());
-                state.speed.set(speed_at(i.saturating_sub(1)));
-                true
-            }
-            "Home" => {
-                goto(state, 0);
+            "ArrowRight" | "ArrowLeft" if e.shift_key() => {
+                jump_landmark(state, clock, key == "ArrowRight");
                 true
             }
             "?" => {
@@ -112,14 +94,25 @@ pub fn KeyboardShortcuts() -> impl IntoView {
                 open.set(false);
                 true
             }
-            _ => false,
+            _ => match command(&key, e.shift_key(), &target, state.speed.get_untracked()) {
+                Some(cmd) => {
+                    clock.send(cmd);
+                    true
+                }
+                None => false,
+            },
         };
         if handled {
             e.prevent_default();
         }
     });
     on_cleanup(move || handle.remove());
+    view! { <KeysHelp open=open/> }
+}
 
+/// The `?` button and the help overlay listing the shortcuts.
+#[component]
+fn KeysHelp(open: RwSignal<bool>) -> impl IntoView {
     view! {
         <div
             class="keyboard-help"

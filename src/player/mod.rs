@@ -1,110 +1,27 @@
 //! Time is the user's: play, pause, step, step back, speed, the clock, the timeline with its
-//! markers, the guided story, the sandbox and the keyboard.
+//! landmarks, the guided story, the sandbox and the keyboard.
 //!
-//! Everything here drives the run through [`AppState`]; nothing keeps a signal per supernode.
-//! Long jumps at `real` scale go through [`goto`], which computes the missing minutes in
-//! short slices so the page never freezes.
+//! Everything here reads [`AppState`](crate::app_state::AppState) and asks the clock
+//! (`crate::clock`) for every change of time or of the run; nothing keeps a signal per supernode.
 
 mod controls;
 mod keyboard;
+mod progress;
 mod sandbox;
-mod scout;
 mod story;
 mod timeline;
 
-use std::cell::Cell;
-use std::time::Duration;
-
-use leptos::prelude::*;
-
-use crate::app_state::{now_ms, AppState, SPEEDS};
+use crate::app_state::SPEEDS;
 
 pub use controls::ControlsBar;
 pub use keyboard::KeyboardShortcuts;
+pub use progress::CatchUp;
 pub use sandbox::SandboxPanel;
 pub use story::{StoryPanel, StoryStep, Story, STORY_AUG_2007, STORY_DEC_2010};
 pub use timeline::Timeline;
 
 /// The timeline's default span: two days, which holds both outages and their recoveries.
 pub const SPAN_MIN: u32 = 48 * 60;
-/// Milliseconds of model work per slice when computing ahead (the page stays responsive).
-const SLICE_MS: f64 = 12.0;
-
-thread_local! {
-    /// Bumped by every jump, so an older unfinished jump stops.
-    static JUMP: Cell<u64> = const { Cell::new(0) };
-}
-
-/// Minutes the model may compute synchronously in one go: cheap at classroom and city scale,
-/// about a millisecond each at real scale (where seeking inside the computed run is exact and
-/// fast, but running far past it must be sliced).
-fn sync_budget(state: &AppState) -> u32 {
-    if state.history.with_value(|h| h.world().ordinary_slots() > 10_000) {
-        40
-    } else {
-        20_000
-    }
-}
-
-/// Moves the clock to `minute` exactly (pausing): directly when the minutes are computed or
-/// cheap, otherwise by computing ahead in slices, showing the clock run as it goes.
-pub fn goto(state: AppState, minute: u32) {
-    state.playing.set(false);
-    let gen = JUMP.with(|j| {
-        j.set(j.get() + 1);
-        j.get()
-    });
-    let horizon = state.history.with_value(|h| h.horizon());
-    if minute <= horizon || minute - horizon <= sync_budget(&state) {
-        CHASING.with(|c| c.set(false));
-        let t0 = now_ms();
-        state.seek(minute);
-        LAST_SEEK_MS.with(|c| c.set(now_ms() - t0));
-        return;
-    }
-    if state.history.with_value(|h| h.minute()) < horizon {
-        state.seek(horizon);
-    }
-    chase(state, minute, gen);
-}
-
-/// Whether a sliced jump is under way (the timeline shows "computing…").
-pub fn jumping() -> bool {
-    CHASING.with(Cell::get)
-}
-
-/// How long the last direct seek took (ms), for the timeline's `data-seek-ms` test hook.
-pub fn last_seek_ms() -> f64 {
-    LAST_SEEK_MS.with(Cell::get)
-}
-
-thread_local! {
-    static LAST_SEEK_MS: Cell<f64> = const { Cell::new(0.0) };
-    static CHASING: Cell<bool> = const { Cell::new(false) };
-}
-
-fn chase(state: AppState, target: u32, gen: u64) {
-    if JUMP.with(Cell::get) != gen {
-        return;
-    }
-    let t0 = now_ms();
-    let Some(now) = state.history.try_update_value(|h| {
-        while h.minute() < target && now_ms() - t0 < SLICE_MS {
-            h.step();
-        }
-        h.minute()
-    }) else {
-        CHASING.with(|c| c.set(false));
-        return;
-    };
-    state.seek(now); // publishes the clock
-    if now < target && !state.playing.get_untracked() {
-        CHASING.with(|c| c.set(true));
-        set_timeout(move || chase(state, target, gen), Duration::from_millis(1));
-    } else {
-        CHASING.with(|c| c.set(false));
-    }
-}
 
 /// "8×", "¼×", "max".
 pub fn speed_label(speed: f64) -> String {

@@ -5,11 +5,12 @@
 
 use leptos::prelude::*;
 use overlay_sim::world::state as sn;
-use overlay_sim::{Action, RetryPolicy, Scenario};
+use overlay_sim::{Action, RetryPolicy};
 
-use super::controls::MEGA_XY;
-use super::{goto, pretty_clock};
+use super::controls::add_mega;
+use super::pretty_clock;
 use crate::app_state::AppState;
+use crate::clock::{use_clock, Clock, NewRun, PlayerCommand};
 
 /// The user-run supernode with the highest load over capacity now, if any serves.
 fn most_loaded(state: AppState) -> Option<u32> {
@@ -23,10 +24,10 @@ fn most_loaded(state: AppState) -> Option<u32> {
 }
 
 /// Checks a live parameter change against the model's limits, then applies it at this minute.
-fn set_live(state: AppState, key: &str, value: &str) {
+fn set_live(state: AppState, clock: Clock, key: &str, value: &str) {
     let mut p = state.history.with_value(|h| h.world().params().clone());
     match p.set(key, value) {
-        Ok(()) => state.act(Action::Set { key: key.into(), value: value.into() }),
+        Ok(()) => clock.send(PlayerCommand::Act(Action::Set { key: key.into(), value: value.into() })),
         Err(e) => state.notify(e.to_string()),
     }
 }
@@ -47,6 +48,7 @@ fn LiveSlider(
     show: fn(f64) -> String,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let clock = use_clock();
     let value = RwSignal::new(param(state, key));
     Effect::new(move |_| {
         state.revision.track();
@@ -61,13 +63,14 @@ fn LiveSlider(
                 id=id
                 type="range"
                 data-testid=format!("param-{key}")
+                data-param=key
                 min=min.to_string()
                 max=max.to_string()
                 step=step.to_string()
                 prop:value=move || value.get()
                 aria-valuetext=shown
                 on:input=move |ev| value.set(event_target_value(&ev))
-                on:change=move |ev| set_live(state, key, &event_target_value(&ev))
+                on:change=move |ev| set_live(state, clock, key, &event_target_value(&ev))
             />
         </div>
     }
@@ -76,23 +79,125 @@ fn LiveSlider(
 #[component]
 pub fn SandboxPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    // The run to go back to: the scenario as last chosen (not as rebuilt here).
-    let original = StoredValue::new_local(state.history.with_value(|h| h.scenario().clone()));
-    Effect::new(move |_| {
-        let (name, scale) = (state.scenario.get(), state.scale.get());
-        let sc = state.history.with_value(|h| h.scenario().clone());
-        if original.with_value(|o| o.name != name || o.params.scale != scale) {
-            original.set_value(sc);
-        }
-    });
-    let clock = move || pretty_clock(&state.history.with_value(|h| h.world().clock_label(state.minute.get())));
+    let clock = move || pretty_clock(&state.clock_label(state.minute.get()));
     let forked = move || {
         state.revision.track();
         state.minute.track();
         state.history.with_value(|h| h.ghost().is_some())
     };
+    view! {
+        <section class="sandbox panel" id="sandbox" tabindex="-1" aria-labelledby="sandbox-title">
+            <h2 id="sandbox-title">"Sandbox: what if…"</h2>
+            <p class="hint">
+                "Everything here acts at " <strong>{clock}</strong>
+                ": the run forks there and the original stays as a faint ghost in the charts."
+                {move || forked().then_some(" (forked)")}
+            </p>
+            <Actions/>
+            <h3>"Change the rules from now on"</h3>
+            <LiveRules/>
+            <h3>"Change the mega-supernode plan"</h3>
+            <p class="hint">"The operator's waves are planned when a run starts, so this replays the run from the start with the new plan and comes back to this minute."</p>
+            <MegaPlan/>
+        </section>
+    }
+}
 
-    // The mega-supernode plan (rebuilds the run).
+/// Kill the busiest or the selected supernode, add a mega-supernode.
+#[component]
+fn Actions() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    let kill = move |i: u32| clock.send(PlayerCommand::Act(Action::Kill(i)));
+    view! {
+        <div class="sb-actions">
+            <button type="button" class="btn" data-testid="kill-top" on:click=move |_| match most_loaded(state) {
+                Some(i) => kill(i),
+                None => state.notify("No user-run supernode is serving at this minute: nothing to kill."),
+            }>
+                "Kill the busiest supernode"
+            </button>
+            <button
+                type="button"
+                class="btn"
+                data-testid="kill-selected"
+                disabled=move || state.selected.get().is_none()
+                on:click=move |_| {
+                    if let Some(i) = state.selected.get_untracked() {
+                        kill(i);
+                    }
+                }
+            >
+                {move || state.selected.get().map_or("Kill selected (select one on the map)".to_string(), |i| format!("Kill supernode #{i}"))}
+            </button>
+            <button type="button" class="btn" data-testid="sandbox-mega" on:click=move |_| add_mega(clock)>
+                "Add a mega-supernode"
+            </button>
+        </div>
+    }
+}
+
+/// Live parameters: sliders, the retry policy and the overload safeguard.
+#[component]
+fn LiveRules() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    let retry = RwSignal::new(param(state, "retry_policy"));
+    let safeguard = RwSignal::new(param(state, "overload_shutdown") == "on");
+    Effect::new(move |_| {
+        state.revision.track();
+        retry.set(param(state, "retry_policy"));
+        safeguard.set(param(state, "overload_shutdown") == "on");
+    });
+    view! {
+        <LiveSlider key="buggy_share" label="Clients on the buggy version" min=0.0 max=1.0 step=0.05 show=|v| format!("{:.0}%", v * 100.0)/>
+        <LiveSlider key="capacity_headroom" label="Supernode headroom over normal peak load" min=0.0 max=20.0 step=0.25 show=|v| format!("{:.2}×", 1.0 + v)/>
+        <LiveSlider key="restart_delay_min" label="Restart delay after a shutdown" min=0.0 max=240.0 step=5.0 show=|v| format!("{v:.0} min")/>
+        <LiveSlider key="login_capacity" label="Login server capacity" min=0.0 max=10.0 step=0.25 show=|v| format!("{v:.2}× normal")/>
+        <div class="sb-field">
+            <label for="sb-retry">"Retry policy"</label>
+            <select id="sb-retry" data-testid="param-retry_policy" data-param="retry_policy" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                retry.set(v.clone());
+                set_live(state, clock, "retry_policy", &v);
+            }>
+                {RetryPolicy::ALL
+                    .into_iter()
+                    .map(|p| view! { <option value=p.name() prop:selected=move || retry.get() == p.name()>{p.name()}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+        <div class="sb-field sb-check">
+            <input
+                id="sb-safeguard"
+                type="checkbox"
+                data-testid="param-overload_shutdown"
+                data-param="overload_shutdown"
+                prop:checked=move || safeguard.get()
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    safeguard.set(on);
+                    set_live(state, clock, "overload_shutdown", if on { "on" } else { "off" });
+                }
+            />
+            <label for="sb-safeguard">"Overload safeguard (a supernode shuts down when swamped)"</label>
+        </div>
+    }
+}
+
+/// The mega-supernode plan: how many, when the first wave comes; replays the run with it.
+#[component]
+fn MegaPlan() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    // The run to go back to: the scenario as last chosen (not as rebuilt here).
+    let original = StoredValue::new_local(state.history.with_value(|h| h.scenario().clone()));
+    Effect::new(move |_| {
+        let (name, scale) = (state.scenario.get(), state.scale.get());
+        if original.with_value(|o| o.name != name || o.params.scale != scale) {
+            original.set_value(state.history.with_value(|h| h.scenario().clone()));
+        }
+    });
     let megas = RwSignal::new(String::new());
     let first_wave = RwSignal::new(String::new());
     Effect::new(move |_| {
@@ -105,120 +210,38 @@ pub fn SandboxPanel() -> impl IntoView {
         state.scale.track();
         state.history.with_value(|h| (h.scenario().params.supernodes / 20).clamp(8, 5000))
     };
-    let rebuild = move |_| {
-        let m = state.minute.get_untracked();
-        let mut sc: Scenario = state.history.with_value(|h| h.scenario().clone());
-        for (k, v) in [("mega_supernodes", megas.get_untracked()), ("mega_first_wave_min", first_wave.get_untracked())] {
-            if let Err(e) = sc.set(k, &v) {
-                state.notify(e.to_string());
-                return;
-            }
-        }
-        // Keep the run being replaced (or its own ghost) to compare against.
-        let ghost = state.history.with_value(|h| h.ghost().map(<[_]>::to_vec).unwrap_or_else(|| h.series().to_vec()));
-        state.load(sc);
-        state.history.update_value(|h| h.set_ghost(Some(ghost)));
-        goto(state, m);
-    };
-    let reset = move |_| {
-        let m = state.minute.get_untracked();
-        state.load(original.get_value());
-        goto(state, m);
-    };
-    let retry = RwSignal::new(param(state, "retry_policy"));
-    let safeguard = RwSignal::new(param(state, "overload_shutdown") == "on");
-    Effect::new(move |_| {
-        state.revision.track();
-        retry.set(param(state, "retry_policy"));
-        safeguard.set(param(state, "overload_shutdown") == "on");
-    });
-
+    let replay = move |_| replay_plan(state, clock, &megas.get_untracked(), &first_wave.get_untracked());
+    let reset = move |_| clock.send(PlayerCommand::load(original.get_value(), state.intended_minute()));
+    let wave_at = move || pretty_clock(&state.clock_label(first_wave.get().parse::<u32>().unwrap_or(0)));
     view! {
-        <section class="sandbox panel" id="sandbox" tabindex="-1" aria-labelledby="sandbox-title">
-            <h2 id="sandbox-title">"Sandbox: what if…"</h2>
-            <p class="hint">
-                "Everything here acts at " <strong>{clock}</strong>
-                ": the run forks there and the original stays as a faint ghost in the charts."
-                {move || forked().then_some(" (forked)")}
-            </p>
-            <div class="sb-actions">
-                <button type="button" class="btn" data-testid="kill-top" on:click=move |_| match most_loaded(state) {
-                    Some(i) => state.act(Action::Kill(i)),
-                    None => state.notify("No user-run supernode is serving at this minute: nothing to kill."),
-                }>
-                    "Kill the busiest supernode"
-                </button>
-                <button
-                    type="button"
-                    class="btn"
-                    data-testid="kill-selected"
-                    disabled=move || state.selected.get().is_none()
-                    on:click=move |_| {
-                        if let Some(i) = state.selected.get_untracked() {
-                            state.act(Action::Kill(i));
-                        }
-                    }
-                >
-                    {move || state.selected.get().map_or("Kill selected (select one on the map)".to_string(), |i| format!("Kill supernode #{i}"))}
-                </button>
-                <button type="button" class="btn" data-testid="sandbox-mega" on:click=move |_| state.act(Action::InjectMega { x: MEGA_XY.0, y: MEGA_XY.1 })>
-                    "Add a mega-supernode"
-                </button>
-            </div>
-            <h3>"Change the rules from now on"</h3>
-            <LiveSlider key="buggy_share" label="Clients on the buggy version" min=0.0 max=1.0 step=0.05 show=|v| format!("{:.0}%", v * 100.0)/>
-            <LiveSlider key="capacity_headroom" label="Supernode headroom over normal peak load" min=0.0 max=20.0 step=0.25 show=|v| format!("{:.2}×", 1.0 + v)/>
-            <LiveSlider key="restart_delay_min" label="Restart delay after a shutdown" min=0.0 max=240.0 step=5.0 show=|v| format!("{v:.0} min")/>
-            <LiveSlider key="login_capacity" label="Login server capacity" min=0.0 max=10.0 step=0.25 show=|v| format!("{v:.2}× normal")/>
-            <div class="sb-field">
-                <label for="sb-retry">"Retry policy"</label>
-                <select id="sb-retry" data-testid="param-retry_policy" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    retry.set(v.clone());
-                    set_live(state, "retry_policy", &v);
-                }>
-                    {RetryPolicy::ALL
-                        .into_iter()
-                        .map(|p| view! { <option value=p.name() prop:selected=move || retry.get() == p.name()>{p.name()}</option> })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="sb-field sb-check">
-                <input
-                    id="sb-safeguard"
-                    type="checkbox"
-                    data-testid="param-overload_shutdown"
-                    prop:checked=move || safeguard.get()
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        safeguard.set(on);
-                        set_live(state, "overload_shutdown", if on { "on" } else { "off" });
-                    }
-                />
-                <label for="sb-safeguard">"Overload safeguard (a supernode shuts down when swamped)"</label>
-            </div>
-            <h3>"Change the mega-supernode plan"</h3>
-            <p class="hint">"The operator's waves are planned when a run starts, so this replays the run from the start with the new plan and comes back to this minute."</p>
-            <div class="sb-field">
-                <label for="sb-megas">"Mega-supernodes: " <strong>{move || megas.get()}</strong></label>
-                <input id="sb-megas" type="range" min="0" max=move || mega_max().to_string() step="1"
-                    prop:value=move || megas.get() on:input=move |ev| megas.set(event_target_value(&ev))/>
-            </div>
-            <div class="sb-field">
-                <label for="sb-wave">
-                    "First wave: "
-                    <strong>{move || {
-                        let m = first_wave.get().parse::<u32>().unwrap_or(0);
-                        pretty_clock(&state.history.with_value(|h| h.world().clock_label(m)))
-                    }}</strong>
-                </label>
-                <input id="sb-wave" type="range" min="0" max="2880" step="30"
-                    prop:value=move || first_wave.get() on:input=move |ev| first_wave.set(event_target_value(&ev))/>
-            </div>
-            <div class="sb-actions">
-                <button type="button" class="btn" data-testid="apply-plan" on:click=rebuild>"Replay with this plan"</button>
-                <button type="button" class="btn btn-quiet" data-testid="reset-run" on:click=reset>"Reset to the original run"</button>
-            </div>
-        </section>
+        <div class="sb-field">
+            <label for="sb-megas">"Mega-supernodes: " <strong>{move || megas.get()}</strong></label>
+            <input id="sb-megas" type="range" min="0" max=move || mega_max().to_string() step="1" data-param="mega_supernodes"
+                prop:value=move || megas.get() on:input=move |ev| megas.set(event_target_value(&ev))/>
+        </div>
+        <div class="sb-field">
+            <label for="sb-wave">"First wave: " <strong>{wave_at}</strong></label>
+            <input id="sb-wave" type="range" min="0" max="2880" step="30" data-param="mega_first_wave_min"
+                prop:value=move || first_wave.get() on:input=move |ev| first_wave.set(event_target_value(&ev))/>
+        </div>
+        <div class="sb-actions">
+            <button type="button" class="btn" data-testid="apply-plan" on:click=replay>"Replay with this plan"</button>
+            <button type="button" class="btn btn-quiet" data-testid="reset-run" on:click=reset>"Reset to the original run"</button>
+        </div>
     }
+}
+
+/// Replays the run from the start with a new mega-supernode plan, back to the minute on show,
+/// keeping the run being replaced (or its own ghost) to compare against.
+fn replay_plan(state: AppState, clock: Clock, megas: &str, first_wave: &str) {
+    let mut sc = state.history.with_value(|h| h.scenario().clone());
+    for (k, v) in [("mega_supernodes", megas), ("mega_first_wave_min", first_wave)] {
+        if let Err(e) = sc.set(k, v) {
+            state.notify(e.to_string());
+            return;
+        }
+    }
+    let ghost = state.history.with_value(|h| h.ghost().map(<[_]>::to_vec).unwrap_or_else(|| h.series().to_vec()));
+    let minute = state.intended_minute();
+    clock.send(PlayerCommand::Load(Box::new(NewRun { scenario: sc, minute, ghost: Some(ghost) })));
 }

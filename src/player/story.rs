@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use overlay_sim::world::state;
 
-use super::goto;
 use crate::app_state::{AppState, Highlight};
+use crate::clock::{use_clock, Clock, PlayerCommand};
 use crate::url::UrlState;
 
 /// What the view should point at during a step (a plain enum so the steps can be `const`).
@@ -214,8 +214,8 @@ fn live_line(state: AppState) -> String {
 }
 
 /// Moves the clock to a step and points the view at what it talks about.
-fn show(state: AppState, step: &Step) {
-    goto(state, step.minute);
+fn show(state: AppState, clock: Clock, step: &Step) {
+    clock.send(PlayerCommand::Seek(step.minute));
     state.highlight.set(step.focus.highlight());
 }
 
@@ -226,6 +226,39 @@ fn open_sandbox() {
         if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
             let _ = el.focus();
         }
+    }
+}
+
+/// The story of the scenario on show and the step the reader is at.
+#[derive(Clone, Copy)]
+struct Reading {
+    state: AppState,
+    clock: Clock,
+    story: Memo<Option<Story>>,
+    step: RwSignal<Option<usize>>,
+}
+
+impl Reading {
+    /// Moves `delta` steps (from no step, forward starts the story).
+    fn go(self, delta: isize) {
+        let Some(st) = self.story.get_untracked() else { return };
+        let next = match self.step.get_untracked() {
+            None if delta > 0 => Some(0),
+            None => None,
+            Some(i) => i.checked_add_signed(delta).filter(|&j| j < st.steps.len()),
+        };
+        if let Some(j) = next {
+            self.step.set(Some(j));
+            if let Some(s) = st.steps.get(j) {
+                show(self.state, self.clock, s);
+            }
+        }
+    }
+    fn current(self) -> Option<Step> {
+        self.story.get().and_then(|st| self.step.get().and_then(|i| st.steps.get(i).copied()))
+    }
+    fn total(self) -> usize {
+        self.story.get().map_or(0, |s| s.steps.len())
     }
 }
 
@@ -242,7 +275,7 @@ pub fn StoryPanel() -> impl IntoView {
         }
     });
     let story = Memo::new(move |_| story_for(&state.scenario.get()));
-
+    let r = Reading { state, clock: use_clock(), story, step };
     // A new scenario leaves the story.
     let first = StoredValue::new(true);
     Effect::new(move |_| {
@@ -256,28 +289,9 @@ pub fn StoryPanel() -> impl IntoView {
     if let Some(n) = use_context::<UrlState>().and_then(|u| u.story_step) {
         if let Some(s) = story.get_untracked().and_then(|s| s.steps.get(n - 1).copied()) {
             step.set(Some(n - 1));
-            show(state, &s);
+            show(state, r.clock, &s);
         }
     }
-
-    let go = move |delta: isize| {
-        let Some(st) = story.get_untracked() else { return };
-        let next = match step.get_untracked() {
-            None if delta > 0 => Some(0),
-            None => None,
-            Some(i) => i.checked_add_signed(delta).filter(|&j| j < st.steps.len()),
-        };
-        if let Some(j) = next {
-            step.set(Some(j));
-            if let Some(s) = st.steps.get(j) {
-                show(state, s);
-            }
-        }
-    };
-    let current = move || story.get().and_then(|st| step.get().and_then(|i| st.steps.get(i).copied()));
-    let total = move || story.get().map_or(0, |s| s.steps.len());
-    let at_end = move || step.get().is_some_and(|i| i + 1 >= total());
-
     view! {
         <section
             class="story panel"
@@ -293,66 +307,83 @@ pub fn StoryPanel() -> impl IntoView {
                     </p>
                 }
             >
-                {move || match current() {
-                    None => view! {
-                        <div class="story-intro">
-                            <p>
-                                {move || if state.scenario.get() == "aug-2007" {
-                                    "How a patch-day reboot took Skype down for two days."
-                                } else {
-                                    "How one software bug and a safeguard took down a network of 23 million users — in a few short steps, each tied to a moment of the run."
-                                }}
-                            </p>
-                        </div>
-                    }.into_any(),
-                    Some(s) => view! {
-                        <div class="story-step" aria-live="polite">
-                            <p class="story-progress">{move || format!("Step {} of {}", step.get().map_or(0, |i| i + 1), total())}</p>
-                            <h3>{s.title}</h3>
-                            <p>{s.body}</p>
-                            {(!s.source.is_empty()).then(|| view! { <p class="story-source">"Source: " {s.source}</p> })}
-                            <p class="story-live">{move || { state.minute.track(); state.revision.track(); live_line(state) }}</p>
-                        </div>
-                    }.into_any(),
-                }}
+                <StoryPage r=r/>
             </Show>
-            <div class="story-nav">
-                <button
-                    type="button"
-                    class="btn"
-                    data-testid="story-back"
-                    disabled=move || step.get().is_none_or(|i| i == 0)
-                    on:click=move |_| go(-1)
-                >
-                    "← Back"
-                </button>
-                <Show when=move || step.get().is_some()>
-                    <button type="button" class="btn btn-quiet" on:click=move |_| {
-                        step.set(None);
-                        state.highlight.set(None);
-                    }>
-                        "Leave the story"
-                    </button>
-                </Show>
-                <Show
-                    when=at_end
-                    fallback=move || view! {
-                        <button
-                            type="button"
-                            class="btn btn-primary"
-                            data-testid="story-next"
-                            disabled=move || story.get().is_none()
-                            on:click=move |_| go(1)
-                        >
-                            {move || if step.get().is_none() { "Start the story →" } else { "Next →" }}
-                        </button>
-                    }
-                >
-                    <button type="button" class="btn btn-primary" data-testid="story-next" on:click=move |_| open_sandbox()>
-                        "Open the sandbox →"
-                    </button>
-                </Show>
-            </div>
+            <StoryNav r=r/>
         </section>
+    }
+}
+
+/// The step being read (or the story's introduction), with the model's live numbers.
+#[component]
+fn StoryPage(r: Reading) -> impl IntoView {
+    let state = r.state;
+    move || match r.current() {
+        None => view! {
+            <div class="story-intro">
+                <p>
+                    {move || if state.scenario.get() == "aug-2007" {
+                        "How a patch-day reboot took Skype down for two days."
+                    } else {
+                        "How one software bug and a safeguard took down a network of 23 million users — in a few short steps, each tied to a moment of the run."
+                    }}
+                </p>
+            </div>
+        }.into_any(),
+        Some(s) => view! {
+            <div class="story-step" aria-live="polite">
+                <p class="story-progress">{move || format!("Step {} of {}", r.step.get().map_or(0, |i| i + 1), r.total())}</p>
+                <h3>{s.title}</h3>
+                <p>{s.body}</p>
+                {(!s.source.is_empty()).then(|| view! { <p class="story-source">"Source: " {s.source}</p> })}
+                <p class="story-live">{move || { state.minute.track(); state.revision.track(); live_line(state) }}</p>
+            </div>
+        }.into_any(),
+    }
+}
+
+/// Back, leave, next (and at the end: on to the sandbox).
+#[component]
+fn StoryNav(r: Reading) -> impl IntoView {
+    let step = r.step;
+    let at_end = move || step.get().is_some_and(|i| i + 1 >= r.total());
+    view! {
+        <div class="story-nav">
+            <button
+                type="button"
+                class="btn"
+                data-testid="story-back"
+                disabled=move || step.get().is_none_or(|i| i == 0)
+                on:click=move |_| r.go(-1)
+            >
+                "← Back"
+            </button>
+            <Show when=move || step.get().is_some()>
+                <button type="button" class="btn btn-quiet" on:click=move |_| {
+                    step.set(None);
+                    r.state.highlight.set(None);
+                }>
+                    "Leave the story"
+                </button>
+            </Show>
+            <Show
+                when=at_end
+                fallback=move || view! {
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        data-testid="story-next"
+                        disabled=move || r.story.get().is_none()
+                        on:click=move |_| r.go(1)
+                    >
+                        {move || if step.get().is_none() { "Start the story →" } else { "Next →" }}
+                    </button>
+                }
+            >
+                <button type="button" class="btn btn-primary" data-testid="story-next" on:click=move |_| open_sandbox()>
+                    "Open the sandbox →"
+                </button>
+            </Show>
+        </div>
     }
 }

@@ -64,174 +64,218 @@ pub fn domain(horizon: usize, minute: u32) -> u32 {
     m.div_ceil(360) * 360
 }
 
-/// Draws one chart of the run onto `canvas`.
+/// Where a chart plots: the plot box in device pixels, the minutes across and the values up.
+struct Plot {
+    left: f64,
+    top: f64,
+    pw: f64,
+    ph: f64,
+    dpr: f64,
+    /// Minutes across the x-axis.
+    dom: f64,
+    ymin: f64,
+    ymax: f64,
+    log: bool,
+}
+
+impl Plot {
+    fn new(kind: Kind, h: &History, w: f64, hh: f64, dpr: f64) -> Plot {
+        let series = h.series();
+        let (left, right, top, bottom) = (40.0 * dpr, 8.0 * dpr, 7.0 * dpr, 16.0 * dpr);
+        let ymax = match kind {
+            Kind::Online => series.iter().map(|m| m.expected_peers.max(m.online_peers) as f64).fold(1.0, f64::max) * 1.05,
+            Kind::Supernodes => series.iter().map(|m| f64::from(m.supernodes_alive + m.mega_supernodes)).fold(1.0, f64::max).max(h.world().ordinary_slots() as f64) * 1.05,
+            Kind::Signalling => LOG_MAX,
+            Kind::Giant => 1.0,
+        };
+        Plot {
+            left,
+            top,
+            pw: (w - left - right).max(1.0),
+            ph: (hh - top - bottom).max(1.0),
+            dpr,
+            dom: f64::from(domain(series.len(), h.minute())),
+            ymin: if kind.log() { LOG_MIN } else { 0.0 },
+            ymax,
+            log: kind.log(),
+        }
+    }
+    fn y(&self, v: f64) -> f64 {
+        let v = if self.log { v.max(1e-3).log10() } else { v };
+        self.top + self.ph * (1.0 - ((v - self.ymin) / (self.ymax - self.ymin)).clamp(0.0, 1.0))
+    }
+    fn x(&self, minute: f64) -> f64 {
+        self.left + self.pw * (minute / self.dom)
+    }
+    fn bottom(&self) -> f64 {
+        self.top + self.ph
+    }
+    /// Pixel columns across the plot.
+    fn cols(&self) -> usize {
+        self.pw.max(2.0) as usize
+    }
+    /// The minute under pixel column `col`.
+    fn minute_at(&self, col: usize) -> usize {
+        ((col as f64 + 0.5) / self.cols() as f64 * self.dom) as usize
+    }
+}
+
+/// Draws one chart of the run onto `canvas`: grid, series, the ghost of the run before a fork,
+/// and the cursor at the minute on show.
 pub fn draw_chart(canvas: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, kind: Kind, h: &History) {
     let (w, hh, dpr) = fit_to_css_box(canvas);
     let (w, hh) = (f64::from(w), f64::from(hh));
     ctx.set_fill_style_str(c::BACKGROUND);
     ctx.fill_rect(0.0, 0.0, w, hh);
-    let series = h.series();
-    let minute = h.minute();
-    let dom = f64::from(domain(series.len(), minute));
-    let (left, right, top, bottom) = (40.0 * dpr, 8.0 * dpr, 7.0 * dpr, 16.0 * dpr);
-    let (pw, ph) = ((w - left - right).max(1.0), (hh - top - bottom).max(1.0));
-    let ymax = match kind {
-        Kind::Online => series.iter().map(|m| m.expected_peers.max(m.online_peers) as f64).fold(1.0, f64::max) * 1.05,
-        Kind::Supernodes => series.iter().map(|m| f64::from(m.supernodes_alive + m.mega_supernodes)).fold(1.0, f64::max).max(f64::from(h.world().ordinary_slots() as u32)) * 1.05,
-        Kind::Signalling => LOG_MAX,
-        Kind::Giant => 1.0,
-    };
-    let ymin = if kind.log() { LOG_MIN } else { 0.0 };
-    let y_of = |v: f64| {
-        let v = if kind.log() { v.max(1e-3).log10() } else { v };
-        top + ph * (1.0 - ((v - ymin) / (ymax - ymin)).clamp(0.0, 1.0))
-    };
-    let x_of = |m: f64| left + pw * (m / dom);
+    let plot = Plot::new(kind, h, w, hh, dpr);
     ctx.set_font(&format!("{}px system-ui, sans-serif", (10.0 * dpr).round()));
     ctx.set_text_baseline("middle");
-    // Grid and y labels.
     ctx.begin_path();
+    draw_y_grid(ctx, &plot, kind);
+    draw_x_ticks(ctx, &plot, h, w, hh);
+    ctx.set_stroke_style_str("rgba(154,163,181,0.18)");
+    ctx.set_line_width(1.0);
+    ctx.stroke();
+    draw_series(ctx, &plot, kind, h);
+    if let Some(ghost) = h.ghost() {
+        draw_ghost(ctx, &plot, kind, ghost);
+    }
+    let x = plot.x(f64::from(h.minute()));
+    ctx.begin_path();
+    ctx.move_to(x, plot.top);
+    ctx.line_to(x, plot.bottom());
+    ctx.set_stroke_style_str(c::HIGHLIGHT);
+    ctx.set_line_width(dpr);
+    ctx.stroke();
+}
+
+/// Horizontal grid lines with their labels (added to the current path).
+fn draw_y_grid(ctx: &CanvasRenderingContext2d, plot: &Plot, kind: Kind) {
     ctx.set_fill_style_str(c::MUTED);
     ctx.set_text_align("right");
-    let ticks: &[(f64, &str)] = match kind {
+    let fixed: &[(f64, &str)] = match kind {
         Kind::Signalling => &[(1.0, "1×"), (10.0, "10×"), (100.0, "100×"), (1000.0, "1000×")],
         Kind::Giant => &[(0.0, "0%"), (0.5, "50%"), (1.0, "100%")],
         _ => &[],
     };
-    for &(v, label) in ticks {
-        let y = y_of(v);
-        ctx.move_to(left, y);
-        ctx.line_to(left + pw, y);
-        let _ = ctx.fill_text(label, left - 4.0 * dpr, y);
+    let counted: Vec<(f64, String)> = if fixed.is_empty() {
+        [0.0, 0.5, 1.0].iter().map(|f| plot.ymax / 1.05 * f).map(|v| (v, count(v))).collect()
+    } else {
+        fixed.iter().map(|&(v, l)| (v, l.to_string())).collect()
+    };
+    for (v, label) in counted {
+        let y = plot.y(v);
+        ctx.move_to(plot.left, y);
+        ctx.line_to(plot.left + plot.pw, y);
+        let _ = ctx.fill_text(&label, plot.left - 4.0 * plot.dpr, y);
     }
-    if ticks.is_empty() {
-        for f in [0.0, 0.5, 1.0] {
-            let v = ymax / 1.05 * f;
-            let y = y_of(v);
-            ctx.move_to(left, y);
-            ctx.line_to(left + pw, y);
-            let _ = ctx.fill_text(&count(v), left - 4.0 * dpr, y);
-        }
-    }
-    // x ticks every 6 hours of the clock.
+}
+
+/// Vertical lines every 6 hours of the clock, labelled "18:00" (added to the current path).
+fn draw_x_ticks(ctx: &CanvasRenderingContext2d, plot: &Plot, h: &History, w: f64, hh: f64) {
     ctx.set_text_align("center");
     let start = h.world().clock_label(0);
     let offset = start.get(11..13).and_then(|s| s.parse::<u32>().ok()).map_or(0, |hr| (hr * 60) % 360);
     let mut t = (360 - offset) % 360;
-    while f64::from(t) <= dom {
-        let x = x_of(f64::from(t));
-        ctx.move_to(x, top);
-        ctx.line_to(x, top + ph);
-        if x + 14.0 * dpr <= w {
+    while f64::from(t) <= plot.dom {
+        let x = plot.x(f64::from(t));
+        ctx.move_to(x, plot.top);
+        ctx.line_to(x, plot.bottom());
+        if x + 14.0 * plot.dpr <= w {
             let label = h.world().clock_label(t);
-            let _ = ctx.fill_text(label.get(11..16).unwrap_or(&label), x, hh - bottom / 2.0);
+            let _ = ctx.fill_text(label.get(11..16).unwrap_or(&label), x, hh - 8.0 * plot.dpr);
         }
         t += 360;
     }
-    ctx.set_stroke_style_str("rgba(154,163,181,0.18)");
-    ctx.set_line_width(1.0);
-    ctx.stroke();
-    // The series: a filled area for the main value (stacked for supernodes), lines otherwise.
-    let cols = pw.max(2.0) as usize;
-    let at = |col: usize| -> Option<&Metrics> {
-        let m = ((col as f64 + 0.5) / cols as f64 * dom) as usize;
-        if m == 0 || m > series.len() || m as u32 > minute.max(series.len() as u32) {
-            None
+}
+
+/// Traces `pick` of the computed rows column by column; `close` makes an area down to the
+/// axis. Returns whether anything was traced.
+fn trace(ctx: &CanvasRenderingContext2d, plot: &Plot, h: &History, pick: &dyn Fn(&Metrics) -> f64, close: bool) -> bool {
+    let series = h.series();
+    let last = h.minute().max(series.len() as u32) as usize;
+    ctx.begin_path();
+    let mut started = false;
+    let mut last_x = plot.left;
+    for col in 0..plot.cols() {
+        let m = plot.minute_at(col);
+        let Some(row) = (m > 0 && m <= last).then(|| series.get(m - 1)).flatten() else { continue };
+        let (x, y) = (plot.left + col as f64, plot.y(pick(row)));
+        if !started && close {
+            ctx.move_to(x, plot.bottom());
+            ctx.line_to(x, y);
+        } else if !started {
+            ctx.move_to(x, y);
         } else {
-            series.get(m - 1)
+            ctx.line_to(x, y);
         }
-    };
-    let path = |pick: &dyn Fn(&Metrics) -> f64, close: bool| {
-        ctx.begin_path();
-        let mut started = false;
-        let mut last_x = left;
-        for col in 0..cols {
-            let Some(m) = at(col) else { continue };
-            let (x, y) = (left + col as f64, y_of(pick(m)));
-            if !started {
-                if close {
-                    ctx.move_to(x, top + ph);
-                    ctx.line_to(x, y);
-                } else {
-                    ctx.move_to(x, y);
-                }
-                started = true;
-            } else {
-                ctx.line_to(x, y);
-            }
-            last_x = x;
-        }
-        if close && started {
-            ctx.line_to(last_x, top + ph);
-            ctx.close_path();
-        }
-        started
-    };
-    ctx.set_line_width(1.5 * dpr);
+        started = true;
+        last_x = x;
+    }
+    if close && started {
+        ctx.line_to(last_x, plot.bottom());
+        ctx.close_path();
+    }
+    started
+}
+
+/// The series: a filled area for the main value (stacked for supernodes), lines otherwise.
+fn draw_series(ctx: &CanvasRenderingContext2d, plot: &Plot, kind: Kind, h: &History) {
+    ctx.set_line_width(1.5 * plot.dpr);
     match kind {
         Kind::Supernodes => {
-            if path(&|m| kind.values(m).0 + kind.values(m).1, true) {
+            if trace(ctx, plot, h, &|m| kind.values(m).0 + kind.values(m).1, true) {
                 ctx.set_fill_style_str(c::MEGA);
                 ctx.fill();
             }
-            if path(&|m| kind.values(m).0, true) {
+            if trace(ctx, plot, h, &|m| kind.values(m).0, true) {
                 ctx.set_fill_style_str(c::LOAD_FILLS[1]);
                 ctx.fill();
             }
         }
         Kind::Online => {
-            if path(&|m| kind.values(m).0, true) {
+            if trace(ctx, plot, h, &|m| kind.values(m).0, true) {
                 ctx.set_fill_style_str("rgba(86,180,233,0.35)");
                 ctx.fill();
                 ctx.set_stroke_style_str(c::LOGIN);
                 ctx.stroke();
             }
-            if path(&|m| kind.values(m).1, false) {
+            if trace(ctx, plot, h, &|m| kind.values(m).1, false) {
                 ctx.set_stroke_style_str(c::TEXT);
-                ctx.set_line_width(1.0 * dpr);
+                ctx.set_line_width(plot.dpr);
                 ctx.stroke();
             }
         }
         Kind::Signalling | Kind::Giant => {
-            if path(&|m| kind.values(m).0, false) {
+            if trace(ctx, plot, h, &|m| kind.values(m).0, false) {
                 ctx.set_stroke_style_str(if kind == Kind::Signalling { c::OVERLOAD } else { c::FLOW_LOGIN });
                 ctx.stroke();
             }
         }
     }
-    // The run before the user's fork, faint.
-    if let Some(ghost) = h.ghost() {
-        ctx.begin_path();
-        let mut started = false;
-        for col in 0..cols {
-            let m = ((col as f64 + 0.5) / cols as f64 * dom) as usize;
-            let Some(g) = m.checked_sub(1).and_then(|k| ghost.get(k)) else { continue };
-            let v = match kind {
-                Kind::Supernodes => kind.values(g).0 + kind.values(g).1,
-                _ => kind.values(g).0,
-            };
-            let (x, y) = (left + col as f64, y_of(v));
-            if started {
-                ctx.line_to(x, y);
-            } else {
-                ctx.move_to(x, y);
-                started = true;
-            }
-        }
-        ctx.set_global_alpha(0.45);
-        ctx.set_stroke_style_str(c::TEXT);
-        ctx.set_line_width(1.0 * dpr);
-        ctx.stroke();
-        ctx.set_global_alpha(1.0);
-    }
-    // The cursor.
-    let x = x_of(f64::from(minute));
+}
+
+/// The run before the user's fork, faint.
+fn draw_ghost(ctx: &CanvasRenderingContext2d, plot: &Plot, kind: Kind, ghost: &[Metrics]) {
     ctx.begin_path();
-    ctx.move_to(x, top);
-    ctx.line_to(x, top + ph);
-    ctx.set_stroke_style_str(c::HIGHLIGHT);
-    ctx.set_line_width(1.0 * dpr);
+    let mut started = false;
+    for col in 0..plot.cols() {
+        let Some(g) = plot.minute_at(col).checked_sub(1).and_then(|k| ghost.get(k)) else { continue };
+        let (main, second) = kind.values(g);
+        let v = if kind == Kind::Supernodes { main + second } else { main };
+        let (x, y) = (plot.left + col as f64, plot.y(v));
+        if started {
+            ctx.line_to(x, y);
+        } else {
+            ctx.move_to(x, y);
+            started = true;
+        }
+    }
+    ctx.set_global_alpha(0.45);
+    ctx.set_stroke_style_str(c::TEXT);
+    ctx.set_line_width(plot.dpr);
     ctx.stroke();
+    ctx.set_global_alpha(1.0);
 }
 
 /// A chart's current values as text, with the raw number in `data-value` for tests.
@@ -321,57 +365,5 @@ mod tests {
         assert!(all.iter().any(|(id, raw, _, _)| *id == "chart-online" && raw == "1234"));
         assert!(all.iter().any(|(id, raw, _, _)| *id == "chart-megas" && raw == "3"));
         assert!(all.iter().any(|(id, _, text, _)| *id == "chart-signalling" && text == "42×"));
-    }
-}
-
-/// The current metrics row as JSON in a hidden element (`data-testid="metrics"`), so tests
-/// and scripts can read exactly what the model says at this minute.
-pub fn metrics_json(m: &Metrics) -> String {
-    let f = |x: f64| if x.is_finite() { format!("{x}") } else { "null".into() };
-    format!(
-        concat!(
-            "{{\"t_min\":{},\"online_peers\":{},\"expected_peers\":{},\"supernodes_alive\":{},\"mega_supernodes\":{},",
-            "\"mean_sn_load\":{},\"max_sn_load\":{},\"signalling_ratio\":{},\"giant_component\":{},\"login_queue\":{},",
-            "\"retrying_peers\":{},\"crashed_clients\":{},\"im_delayed_share\":{},\"accepted\":{},\"orphaned\":{}}}"
-        ),
-        m.t_min,
-        m.online_peers,
-        m.expected_peers,
-        m.supernodes_alive,
-        m.mega_supernodes,
-        f(m.mean_sn_load),
-        f(m.max_sn_load),
-        f(m.signalling_ratio),
-        f(m.giant_component),
-        m.login_queue,
-        m.retrying_peers,
-        m.crashed_clients,
-        f(m.im_delayed_share),
-        m.accepted,
-        m.orphaned
-    )
-}
-
-/// The hidden JSON of the current metrics row.
-#[component]
-pub fn MetricsJson() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let json = move || {
-        let _ = state.minute.get();
-        let _ = state.revision.get();
-        metrics_json(&state.metrics())
-    };
-    view! { <output data-testid="metrics" hidden>{json}</output> }
-}
-
-#[cfg(test)]
-mod json_tests {
-    #[test]
-    fn metrics_json_is_valid_json_with_every_field() {
-        let m = overlay_sim::Metrics { t_min: 7, signalling_ratio: f64::NAN, giant_component: 0.5, ..Default::default() };
-        let s = super::metrics_json(&m);
-        assert!(s.starts_with("{\"t_min\":7,") && s.ends_with('}'));
-        assert!(s.contains("\"signalling_ratio\":null") && s.contains("\"giant_component\":0.5"));
-        assert_eq!(s.matches(':').count(), 15);
     }
 }

@@ -3,9 +3,7 @@
 //! highlight changes; and an *overlay* drawn every frame on top (flashes, pulses, particles,
 //! arriving mega-supernodes, the selection). Shapes are batched: one path per colour.
 
-use std::cell::RefCell;
 use std::f64::consts::TAU;
-use std::rc::Rc;
 
 use overlay_sim::world::{cause, state, IM_XY, LOGIN_XY};
 use overlay_sim::Snapshot;
@@ -31,8 +29,10 @@ pub const PARTICLES_PER_MINUTE: usize = 220;
 /// follows resizes). Returns the size in device pixels and the pixel ratio.
 pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let w = (f64::from(canvas.client_width().max(1)) * dpr).round() as u32;
-    let h = (f64::from(canvas.client_height().max(1)) * dpr).round() as u32;
+    // Both read before either is written: a write invalidates the layout the next read forces.
+    let (cw, ch) = (canvas.client_width().max(1), canvas.client_height().max(1));
+    let w = (f64::from(cw) * dpr).round() as u32;
+    let h = (f64::from(ch) * dpr).round() as u32;
     if canvas.width() != w {
         canvas.set_width(w);
     }
@@ -129,6 +129,13 @@ impl Renderer {
             probe: None,
             raster_lod: false,
         })
+    }
+
+    /// Sizes the layers for a `w`×`h` canvas ahead of the first drawing (it then costs less).
+    pub fn prepare(&mut self, w: u32, h: u32) {
+        self.base.set_width(w);
+        self.base.set_height(h);
+        self.raster.resize(w as usize, h as usize);
     }
 
     /// Draws one frame. Returns true when the base layer was redrawn (new minute, run, camera,
@@ -554,28 +561,4 @@ fn draw_highlight(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>,
     ctx.set_stroke_style_str(colors::HIGHLIGHT);
     ctx.set_line_width(1.5);
     ctx.stroke();
-}
-
-/// Calls `frame(timestamp_ms)` on every animation frame for as long as it returns true.
-pub fn animation_loop(mut frame: impl FnMut(f64) -> bool + 'static) {
-    type Slot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
-    let slot: Slot = Rc::new(RefCell::new(None));
-    let next = slot.clone();
-    *slot.borrow_mut() = Some(Closure::new(move |t: f64| {
-        // Once `frame` says stop, no further frame is requested. (The closure is not dropped
-        // from inside its own call, which wasm-bindgen forbids; a stopped loop is a few bytes.)
-        if frame(t) {
-            request(&next);
-        }
-    }));
-    request(&slot);
-
-    fn request(slot: &Slot) {
-        let Some(window) = web_sys::window() else { return };
-        if let Some(cb) = slot.borrow().as_ref() {
-            if window.request_animation_frame(cb.as_ref().unchecked_ref()).is_err() {
-                leptos::logging::warn!("requestAnimationFrame failed: animation stops");
-            }
-        }
-    }
 }

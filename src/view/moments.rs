@@ -1,117 +1,94 @@
-//! The event log's "big moments", found in a run's events and series and told in plain words.
+//! Landmarks in plain words. The model finds them (`overlay_sim::landmark`); this is the one
+//! place that says what each kind is called on the timeline, how the event log and the live
+//! region tell it, and which CSS class it wears.
 
-use overlay_sim::{EventKind as K, History};
+use overlay_sim::landmark::RECOVERED_AT;
+use overlay_sim::{History, Landmark, LandmarkKind as K};
 
 use super::format::{count, times, utc};
 
-/// One line of the log.
+/// A landmark told: a short title (timeline flags), a sentence (event log, live region, the
+/// flag's accessible name) and a CSS class (`lm-…`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Told {
+    pub title: &'static str,
+    pub text: String,
+    pub class: &'static str,
+}
+
+/// How a kind of landmark is told.
+pub fn tell(kind: K) -> Told {
+    let (title, class, text) = match kind {
+        K::ImOverload => ("trigger", "lm-trigger", "offline-IM servers overloaded; clients running 5.0.0.152 start crashing on their late replies".to_string()),
+        K::MassRestart => ("trigger", "lm-trigger", "patch-day reboots: millions of computers restart and sign in at once".to_string()),
+        K::Killed { count: 1, slot } => ("killed", "lm-killed", format!("supernode #{slot} killed")),
+        K::Killed { count, .. } => ("killed", "lm-killed", format!("{count} supernodes killed")),
+        K::FirstCrash { slot } => ("first crash", "lm-first-loss", format!("first supernode crashes on the 5.0.0.152 bug (#{slot})")),
+        K::FirstShutdown { load } => (
+            "first overload shutdown",
+            "lm-first-loss",
+            format!("first supernode shuts itself down under overload, at {} its capacity", times(f64::from(load))),
+        ),
+        K::SupernodesLost { percent } => ("supernodes lost", "lm-loss", lost(percent)),
+        K::PeakLoad { ratio } => ("peak load", "lm-peak", format!("peak: surviving supernodes get {} their normal signalling", times(ratio))),
+        K::MegaWave { wave, count } => ("mega-supernodes", "lm-mega", format!("mega-supernode wave {wave}: {count} operator-run supernodes come online")),
+        K::GroupVideoOff => ("group video off", "lm-operator", "Skype switches group video off to cut the load on supernodes".to_string()),
+        K::RetryFix => ("the fix", "lm-operator", "clients change how they retry (the fix)".to_string()),
+        K::ParamChanged => ("rule changed", "lm-user", "a parameter was changed".to_string()),
+        K::LowPoint { online, expected } => {
+            ("low point", "lm-low", format!("low point: {} of {} expected peers online", count(online as f64), count(expected as f64)))
+        }
+        K::Recovered => ("recovered", "lm-recovered", format!("recovered: {:.0}% of expected peers online again", RECOVERED_AT * 100.0)),
+    };
+    Told { title, text, class }
+}
+
+fn lost(percent: u8) -> String {
+    match percent {
+        25 => "a quarter of the user-run supernodes are gone".into(),
+        50 => "half of the user-run supernodes are gone".into(),
+        p if p >= 90 => format!("{p}% of the user-run supernodes are gone: the network has collapsed"),
+        p => format!("{p}% of the user-run supernodes are gone"),
+    }
+}
+
+/// Whether the timeline flags it: the turns of the story, not every loss and change.
+pub fn on_timeline(kind: K) -> bool {
+    matches!(kind, K::ImOverload | K::MassRestart | K::Killed { .. } | K::FirstShutdown { .. } | K::PeakLoad { .. } | K::MegaWave { .. } | K::RetryFix | K::Recovered)
+}
+
+/// Whether the live region says it as the clock passes it. Not the peak and the low point so
+/// far: they move every minute while the storm builds.
+pub fn announced(kind: K) -> bool {
+    !matches!(kind, K::PeakLoad { .. } | K::LowPoint { .. })
+}
+
+/// One line of the event log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Moment {
     pub minute: u32,
     /// "16:30 UTC".
     pub clock: String,
     pub text: String,
+    pub class: &'static str,
+}
+
+/// A landmark of `h` as a line of the log.
+pub fn moment(h: &History, l: &Landmark) -> Moment {
+    let told = tell(l.kind);
+    Moment { minute: l.minute, clock: utc(h.world(), l.minute), text: told.text, class: told.class }
 }
 
 /// The story so far (up to the furthest minute computed), in minute order.
 pub fn moments(h: &History) -> Vec<Moment> {
-    Scan::default().update(h)
+    h.landmarks().iter().map(|l| moment(h, l)).collect()
 }
 
-/// An incremental scan of the run's events: a real-scale run has millions of events, so each
-/// call reads only the events added since the last one (the series part is short and re-read).
-#[derive(Default)]
-pub struct Scan {
-    scanned: usize,
-    lines: Vec<(u32, String)>,
-    first_crash: Option<(u32, u32)>,
-    first_shutdown: Option<(u32, f32)>,
-    /// (minute, count) per mega-supernode wave.
-    waves: Vec<(u32, usize)>,
-}
-
-impl Scan {
-    /// Brings the scan up to date with `h` (starting over if the run was forked or replaced:
-    /// call [`Scan::reset`] on a new revision) and returns the moments.
-    pub fn update(&mut self, h: &History) -> Vec<Moment> {
-        let events = h.events();
-        if events.len() < self.scanned {
-            self.reset();
-        }
-        for e in &events[self.scanned..] {
-            let line = match e.kind {
-                K::ImOverload => Some("offline-IM servers overloaded; clients running 5.0.0.152 start crashing on their late replies".to_string()),
-                K::MassRestart => Some("patch-day reboots: millions of computers restart and sign in at once".to_string()),
-                K::GroupVideoOff => Some("Skype switches group video off to cut the load on supernodes".to_string()),
-                K::RetryPolicy => Some("clients change how they retry (the fix)".to_string()),
-                K::ParamChanged => Some("a parameter was changed".to_string()),
-                K::Killed if e.sn != u32::MAX => Some(format!("supernode #{} killed", e.sn)),
-                K::Crash if self.first_crash.is_none() => {
-                    self.first_crash = Some((e.minute, e.sn));
-                    None
-                }
-                K::OverloadShutdown if self.first_shutdown.is_none() => {
-                    self.first_shutdown = Some((e.minute, e.value));
-                    None
-                }
-                K::MegaArrival => {
-                    match self.waves.last_mut() {
-                        Some((m, n)) if *m == e.minute => *n += 1,
-                        _ => self.waves.push((e.minute, 1)),
-                    }
-                    None
-                }
-                _ => None,
-            };
-            if let Some(l) = line {
-                self.lines.push((e.minute, l));
-            }
-        }
-        self.scanned = events.len();
-        self.compose(h)
-    }
-
-    pub fn reset(&mut self) {
-        *self = Scan::default();
-    }
-
-    fn compose(&self, h: &History) -> Vec<Moment> {
-        let w = h.world();
-        let series = h.series();
-        let mut out = self.lines.clone();
-        if let Some((m, sn)) = self.first_crash {
-            out.push((m, format!("first supernode crashes on the 5.0.0.152 bug (#{sn})")));
-        }
-        if let Some((m, v)) = self.first_shutdown {
-            out.push((m, format!("first supernode shuts itself down under overload, at {} its capacity", times(f64::from(v)))));
-        }
-        for (k, &(m, n)) in self.waves.iter().enumerate() {
-            out.push((m, format!("mega-supernode wave {}: {n} operator-run supernodes come online", k + 1)));
-        }
-        // Losses and recovery, from the series, relative to the trigger.
-        if let Some(t) = h.scenario().trigger_min.filter(|&t| t > 0) {
-            let base = series.get(t as usize - 1).map_or(0, |m| m.supernodes_alive);
-            if base > 0 {
-                for (share, text) in [(0.5, "half of the user-run supernodes are gone"), (0.9, "90% of the user-run supernodes are gone: the network has collapsed")] {
-                    if let Some(m) = series.iter().skip(t as usize).find(|m| f64::from(m.supernodes_alive) <= f64::from(base) * (1.0 - share)) {
-                        out.push((m.t_min, text.to_string()));
-                    }
-                }
-            }
-            let after = || series.iter().skip(t as usize);
-            if let Some(peak) = after().max_by(|a, b| a.signalling_ratio.total_cmp(&b.signalling_ratio)).filter(|m| m.signalling_ratio > 3.0) {
-                out.push((peak.t_min, format!("peak: surviving supernodes get {} their normal signalling", times(peak.signalling_ratio))));
-            }
-            if let Some(low) = after().min_by(|a, b| a.online_fraction().total_cmp(&b.online_fraction())).filter(|m| m.online_fraction() < 0.9) {
-                out.push((low.t_min, format!("low point: {} of {} expected peers online", count(low.online_peers as f64), count(low.expected_peers as f64))));
-                if let Some(r) = series.iter().skip(low.t_min as usize).find(|m| m.online_fraction() >= 0.9) {
-                    out.push((r.t_min, "recovered: 90% of expected peers online again".to_string()));
-                }
-            }
-        }
-        out.sort_by_key(|(m, _)| *m);
-        out.into_iter().map(|(minute, text)| Moment { minute, clock: utc(w, minute), text }).collect()
-    }
+/// What the live region says for the clock moving from `from` to `to`: the newest landmark
+/// passed, if any ("16:30 UTC: offline-IM servers overloaded; …").
+pub fn passed(h: &History, from: u32, to: u32) -> Option<String> {
+    let l = h.landmarks().into_iter().rev().find(|l| l.minute > from && l.minute <= to && announced(l.kind))?;
+    Some(format!("{}: {}", utc(h.world(), l.minute), tell(l.kind).text))
 }
 
 #[cfg(test)]
@@ -128,25 +105,41 @@ mod tests {
         }
         let ms = moments(&h);
         let texts: Vec<&str> = ms.iter().map(|m| m.text.as_str()).collect();
-        for want in ["offline-IM servers overloaded", "first supernode crashes", "first supernode shuts itself down", "half of the user-run", "mega-supernode wave 1"] {
+        for want in ["offline-IM servers overloaded", "first supernode crashes", "first supernode shuts itself down", "half of the user-run", "mega-supernode wave 1", "recovered: 90%"] {
             assert!(texts.iter().any(|t| t.contains(want)), "{want} missing from {texts:?}");
         }
         assert!(ms.windows(2).all(|p| p[0].minute <= p[1].minute));
         let im = ms.iter().find(|m| m.text.starts_with("offline-IM")).expect("trigger");
-        assert_eq!(im.clock, "16:30 UTC");
+        assert_eq!((im.clock.as_str(), im.class), ("16:30 UTC", "lm-trigger"));
+        assert_eq!(passed(&h, 269, 272).as_deref().map(|s| s.starts_with("16:3")), Some(true));
+        assert_eq!(passed(&h, 0, 200), None, "nothing happens before the trigger");
     }
 
     #[test]
-    fn an_incremental_scan_equals_a_fresh_one() {
-        let sc = Scenario::preset_at("dec-2010", Scale::City).expect("preset");
-        let mut h = History::new(sc);
-        let mut scan = Scan::default();
-        for m in 0..24 * 60 {
-            h.step();
-            if m % 97 == 0 {
-                scan.update(&h);
-            }
+    fn every_kind_has_words_and_a_class_of_its_own_making() {
+        let kinds = [
+            K::ImOverload,
+            K::MassRestart,
+            K::Killed { count: 1, slot: 4 },
+            K::Killed { count: 30, slot: 4 },
+            K::FirstCrash { slot: 2 },
+            K::FirstShutdown { load: 2.5 },
+            K::SupernodesLost { percent: 25 },
+            K::SupernodesLost { percent: 90 },
+            K::PeakLoad { ratio: 80.0 },
+            K::MegaWave { wave: 2, count: 150 },
+            K::GroupVideoOff,
+            K::RetryFix,
+            K::ParamChanged,
+            K::LowPoint { online: 1_000_000, expected: 23_000_000 },
+            K::Recovered,
+        ];
+        for k in kinds {
+            let t = tell(k);
+            assert!(!t.text.is_empty() && !t.title.is_empty(), "{k:?}");
+            assert!(t.class.starts_with("lm-") && t.class.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{k:?}: {}", t.class);
         }
-        assert_eq!(scan.update(&h), moments(&h));
+        assert_eq!(tell(K::Killed { count: 30, slot: 4 }).text, "30 supernodes killed");
+        assert!(tell(K::LowPoint { online: 1_000_000, expected: 23_000_000 }).text.contains("1.0M of 23.0M"));
     }
 }

@@ -31,7 +31,8 @@ pub struct Drawn {
 }
 
 impl Raster {
-    fn resize(&mut self, w: usize, h: usize) {
+    /// Sizes the buffers for a `w`×`h` canvas (allocated once, then reused).
+    pub fn resize(&mut self, w: usize, h: usize) {
         if self.w != w || self.h != h {
             self.w = w;
             self.h = h;
@@ -46,59 +47,60 @@ impl Raster {
         self.resize(w, h);
         let [br, bg, bb] = colors::BACKGROUND_RGB;
         for p in self.px.chunks_exact_mut(4) {
-            p[0] = br;
-            p[1] = bg;
-            p[2] = bb;
-            p[3] = 255;
+            p.copy_from_slice(&[br, bg, bb, 255]);
         }
         let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_attached.len()).min(snap.sn_load.len());
         let n_ord = snap.ordinary.min(n);
-        // Peer density: attached clients summed per cell, shown on a log scale.
+        self.paint_density(view, snap, n_ord);
+        let out = self.paint_supernodes(view, snap, n_ord);
+        match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.px[..]), w as u32, h as u32) {
+            Ok(img) => {
+                let _ = ctx.put_image_data(&img, 0.0, 0.0);
+            }
+            Err(_) => leptos::logging::warn!("could not build the dense layer"),
+        }
+        out
+    }
+
+    /// Peer density: attached clients summed per cell, shown on a log scale as a glow.
+    fn paint_density(&mut self, view: &View, snap: &Snapshot<'_>, n_ord: usize) {
+        let (w, h) = (self.w, self.h);
         self.density.iter_mut().for_each(|d| *d = 0.0);
         let gw = w.div_ceil(CELL);
-        let gh = h.div_ceil(CELL);
         let mut peak = 1.0f32;
         for i in 0..n_ord {
             let (x, y) = view.to_screen(snap.sn_x[i], snap.sn_y[i]);
             if x < 0.0 || y < 0.0 || x >= view.w || y >= view.h {
                 continue;
             }
-            let c = (y as usize / CELL) * gw + x as usize / CELL;
-            if let Some(d) = self.density.get_mut(c) {
+            if let Some(d) = self.density.get_mut((y as usize / CELL) * gw + x as usize / CELL) {
                 *d += snap.sn_attached[i] as f32;
                 peak = peak.max(*d);
             }
         }
         let inv = 1.0 / (1.0 + peak).ln();
-        let [pr, pg, pb] = colors::PEER_RGB;
-        for gy in 0..gh {
-            for gx in 0..gw {
-                let d = self.density[gy * gw + gx];
-                if d <= 0.0 {
-                    continue;
-                }
-                let a = ((1.0 + d).ln() * inv).min(1.0) * 0.55;
-                let rgb = [
-                    (f32::from(br) + (f32::from(pr) - f32::from(br)) * a) as u8,
-                    (f32::from(bg) + (f32::from(pg) - f32::from(bg)) * a) as u8,
-                    (f32::from(bb) + (f32::from(pb) - f32::from(bb)) * a) as u8,
-                ];
-                for y in gy * CELL..((gy + 1) * CELL).min(h) {
-                    let row = y * w;
-                    for x in gx * CELL..((gx + 1) * CELL).min(w) {
-                        let o = (row + x) * 4;
-                        self.px[o..o + 3].copy_from_slice(&rgb);
-                    }
+        let (bg, peer) = (colors::BACKGROUND_RGB.map(f32::from), colors::PEER_RGB.map(f32::from));
+        for (c, &d) in self.density.iter().enumerate().filter(|(_, d)| **d > 0.0) {
+            let a = ((1.0 + d).ln() * inv).min(1.0) * 0.55;
+            let rgb = [0, 1, 2].map(|k| (bg[k] + (peer[k] - bg[k]) * a) as u8);
+            let (gx, gy) = (c % gw, c / gw);
+            for y in gy * CELL..((gy + 1) * CELL).min(h) {
+                for x in gx * CELL..((gx + 1) * CELL).min(w) {
+                    let o = (y * w + x) * 4;
+                    self.px[o..o + 3].copy_from_slice(&rgb);
                 }
             }
         }
-        // Supernodes: failed ones first, so live ones stay on top.
+    }
+
+    /// Supernodes as small squares: failed ones first, so live ones stay on top.
+    fn paint_supernodes(&mut self, view: &View, snap: &Snapshot<'_>, n_ord: usize) -> Drawn {
+        let w = self.w;
         let mut out = Drawn::default();
         let size = if view.zoom > 3.0 { 3 } else { 2 };
         for pass in 0..2 {
             for i in 0..n_ord {
                 let s = snap.sn_state[i];
-                let failed = matches!(s, state::CRASHED | state::SHUTDOWN);
                 let rgb = match s {
                     state::ALIVE if pass == 1 => colors::LOAD_RGB[load_bucket(snap.sn_load[i])],
                     state::SHUTDOWN if pass == 0 => colors::OVERLOAD_RGB,
@@ -111,7 +113,7 @@ impl Raster {
                     continue;
                 }
                 out.drawn += 1;
-                out.failed += u32::from(failed);
+                out.failed += u32::from(matches!(s, state::CRASHED | state::SHUTDOWN));
                 let (x, y) = (x as usize, y as usize);
                 for yy in y..y + size {
                     let o = (yy * w + x) * 4;
@@ -120,12 +122,6 @@ impl Raster {
                     }
                 }
             }
-        }
-        match ImageData::new_with_u8_clamped_array_and_sh(Clamped(&self.px[..]), w as u32, h as u32) {
-            Ok(img) => {
-                let _ = ctx.put_image_data(&img, 0.0, 0.0);
-            }
-            Err(_) => leptos::logging::warn!("could not build the dense layer"),
         }
         out
     }

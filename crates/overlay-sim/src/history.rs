@@ -3,15 +3,9 @@
 //! restored exactly by cloning the nearest checkpoint and replaying the recorded actions.
 //! The app owns *when* to step (the clock); this owns *what* each minute was.
 
+use crate::landmark::{Landmark, LandmarkFinder};
 use crate::{Action, Event, Inputs, Metrics, Scenario, World};
 use std::collections::BTreeMap;
-
-/// The story's landmarks, found in the events and the series (for timeline markers).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Marker {
-    pub minute: u32,
-    pub label: &'static str,
-}
 
 /// At most this many checkpoints are kept: past it, every other one is dropped and the interval
 /// doubles, so memory stays flat on week-long runs (a seek then replays at most 2× further).
@@ -33,6 +27,30 @@ pub struct History {
     ghost: Option<Vec<Metrics>>,
     /// The furthest minute computed; seeking back keeps series and events up to here.
     horizon: u32,
+    /// The landmarks of minutes 1..=horizon.
+    landmarks: LandmarkFinder,
+    /// Bumped by every fork, so a replay planned before it is never put on show.
+    forks: u64,
+}
+
+/// A seek computed off to the side: a copy of the nearest checkpoint, replayed minute by
+/// minute while the world on show stays put, then swapped in ([`History::finish_replay`]).
+/// Lets the app spread a long seek over many short slices.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    world: World,
+    target: u32,
+    forks: u64,
+}
+
+impl Replay {
+    /// The minute this replay has reached, and the one it is going to.
+    pub fn progress(&self) -> (u32, u32) {
+        (self.world.minute(), self.target)
+    }
+    pub fn done(&self) -> bool {
+        self.world.minute() >= self.target
+    }
 }
 
 impl History {
@@ -50,6 +68,8 @@ impl History {
             actions: BTreeMap::new(),
             ghost: None,
             horizon: 0,
+            landmarks: LandmarkFinder::new(scenario.trigger_min),
+            forks: 0,
             scenario,
         }
     }
@@ -119,14 +139,20 @@ impl History {
         self.checkpoints.truncate((m / self.every + 1) as usize);
         self.actions.retain(|&k, _| k <= m);
         self.horizon = m;
+        self.forks += 1;
+        self.landmarks = LandmarkFinder::new(self.scenario.trigger_min);
+        for row in &self.series {
+            let (a, b) = (self.events.partition_point(|e| e.minute < row.t_min), self.events.partition_point(|e| e.minute <= row.t_min));
+            self.landmarks.observe(row, &self.events[a..b]);
+        }
     }
 
     /// One minute forward (replaying recorded history where it exists).
     pub fn step(&mut self) -> &Metrics {
         let next = self.minute() + 1;
-        let inputs = Inputs { actions: self.actions.get(&next).cloned().unwrap_or_default() };
-        let report = self.world.step(&inputs);
+        let report = self.world.step(&self.inputs(next));
         if next > self.horizon {
+            self.landmarks.observe(&report.metrics, &report.events);
             self.series.push(report.metrics);
             for e in report.events {
                 if self.keeps(&e) {
@@ -135,7 +161,7 @@ impl History {
             }
             self.horizon = next;
         }
-        if next % self.every == 0 && self.checkpoints.len() == (next / self.every) as usize {
+        if next.is_multiple_of(self.every) && self.checkpoints.len() == (next / self.every) as usize {
             self.checkpoints.push(self.world.clone());
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 let mut k = 0;
@@ -162,20 +188,52 @@ impl History {
         }
     }
 
+    /// The recorded actions of minute `m`.
+    fn inputs(&self, m: u32) -> Inputs {
+        Inputs { actions: self.actions.get(&m).cloned().unwrap_or_default() }
+    }
+
     /// Moves to `minute` exactly: from the nearest checkpoint at or before it, replaying.
     pub fn seek(&mut self, minute: u32) {
-        let cur = self.minute();
-        if minute == cur {
-            return;
-        }
-        if minute < cur || minute - cur > self.every {
-            let k = ((minute / self.every) as usize).min(self.checkpoints.len() - 1);
-            if minute < cur || (k as u32) * self.every > cur {
-                self.world = self.checkpoints[k].clone();
-            }
+        if let Some(mut r) = self.replay_to(minute) {
+            while !self.replay_step(&mut r) {}
+            self.finish_replay(r);
         }
         while self.minute() < minute {
             self.step();
+        }
+    }
+
+    /// Plans a seek toward `minute` within the computed run (capped at the horizon) that starts
+    /// from a checkpoint. None when stepping the world on show forward is as quick: then
+    /// [`History::step`] gets there (and past the horizon, computes the new minutes).
+    pub fn replay_to(&self, minute: u32) -> Option<Replay> {
+        let cur = self.minute();
+        let target = minute.min(self.horizon);
+        if target == cur || (target > cur && target - cur <= self.every) {
+            return None;
+        }
+        let k = ((target / self.every) as usize).min(self.checkpoints.len() - 1);
+        if target > cur && (k as u32) * self.every <= cur {
+            return None; // the nearest checkpoint is behind the world on show
+        }
+        Some(Replay { world: self.checkpoints[k].clone(), target, forks: self.forks })
+    }
+
+    /// Replays one minute; true once the replay has reached its minute.
+    pub fn replay_step(&self, r: &mut Replay) -> bool {
+        if !r.done() {
+            let next = r.world.minute() + 1;
+            r.world.step(&self.inputs(next));
+        }
+        r.done()
+    }
+
+    /// Puts a finished replay's world on show. An unfinished one (or one made stale by a fork
+    /// or a new run) is dropped, and the world stays where it was.
+    pub fn finish_replay(&mut self, r: Replay) {
+        if r.done() && r.forks == self.forks {
+            self.world = r.world;
         }
     }
 
@@ -186,38 +244,13 @@ impl History {
         }
     }
 
-    /// Landmarks of the run so far: the trigger, the first supernode losses, peak load, each
-    /// mega-supernode wave and the recovery to 90% of expected.
-    pub fn markers(&self) -> Vec<Marker> {
-        use crate::EventKind as K;
-        let mut out = vec![];
-        if let Some(t) = self.scenario.trigger_min {
-            out.push(Marker { minute: t, label: "trigger" });
-        }
-        if let Some(e) = self.events.iter().find(|e| matches!(e.kind, K::OverloadShutdown)) {
-            out.push(Marker { minute: e.minute, label: "first overload shutdown" });
-        }
-        let trig = self.scenario.trigger_min.unwrap_or(0);
-        if let Some(peak) = self.series.iter().filter(|m| m.t_min >= trig).max_by(|a, b| a.signalling_ratio.total_cmp(&b.signalling_ratio)) {
-            if peak.signalling_ratio > 3.0 {
-                out.push(Marker { minute: peak.t_min, label: "peak load" });
-            }
-        }
-        let mut last_wave = None;
-        for e in self.events.iter().filter(|e| e.kind == K::MegaArrival) {
-            if last_wave != Some(e.minute) {
-                out.push(Marker { minute: e.minute, label: "mega-supernodes" });
-                last_wave = Some(e.minute);
-            }
-        }
-        let trough = self.series.iter().filter(|m| m.t_min >= trig).min_by(|a, b| a.online_fraction().total_cmp(&b.online_fraction()));
-        if let Some(tr) = trough.filter(|m| m.online_fraction() < 0.9) {
-            if let Some(r) = self.series.iter().find(|m| m.t_min > tr.t_min && m.online_fraction() >= 0.9) {
-                out.push(Marker { minute: r.t_min, label: "recovered to 90%" });
-            }
-        }
-        out.sort_by_key(|m| m.minute);
-        out
+    /// Landmarks of the run so far (minutes 1..=horizon), in minute order.
+    pub fn landmarks(&self) -> Vec<Landmark> {
+        self.landmarks.list()
+    }
+    /// The landmark finder itself (peak, low point and recovery so far).
+    pub fn landmark_finder(&self) -> &LandmarkFinder {
+        &self.landmarks
     }
 }
 
@@ -265,14 +298,54 @@ mod tests {
     }
 
     #[test]
-    fn markers_follow_the_story() {
+    fn landmarks_follow_the_story() {
+        use crate::landmark::LandmarkKind as L;
         let mut h = History::new(Scenario::preset_at("dec-2010", Scale::City).expect("preset"));
         for _ in 0..48 * 60 {
             h.step();
         }
-        let labels: Vec<_> = h.markers().iter().map(|m| m.label).collect();
-        for l in ["trigger", "first overload shutdown", "peak load", "mega-supernodes", "recovered to 90%"] {
-            assert!(labels.contains(&l), "{labels:?} lacks {l}");
+        let marks = h.landmarks();
+        let has = |f: &dyn Fn(&L) -> bool| marks.iter().any(|m| f(&m.kind));
+        assert!(has(&|k| *k == L::ImOverload), "{marks:?}");
+        assert!(has(&|k| matches!(k, L::FirstShutdown { .. })));
+        assert!(has(&|k| matches!(k, L::PeakLoad { .. })));
+        assert!(has(&|k| matches!(k, L::MegaWave { wave: 1, .. })));
+        assert!(has(&|k| *k == L::Recovered));
+        assert!(marks.windows(2).all(|p| p[0].minute <= p[1].minute));
+    }
+
+    #[test]
+    fn a_fork_finds_its_own_landmarks_again() {
+        let mut h = city();
+        for _ in 0..600 {
+            h.step();
         }
+        let before: Vec<_> = h.landmarks().into_iter().filter(|l| l.minute <= 280 && !l.kind.provisional()).collect();
+        h.seek(280);
+        let alive = (0..h.world().ordinary_slots() as u32).find(|&i| h.world().snapshot().sn_state[i as usize] == crate::world::state::ALIVE).expect("a live supernode");
+        h.act(Action::Kill(alive));
+        let after: Vec<_> = h.landmarks().into_iter().filter(|l| !l.kind.provisional()).collect();
+        assert_eq!(before, after, "the past keeps its landmarks");
+        h.step();
+        assert!(h.landmarks().iter().any(|l| l.minute == 281 && matches!(l.kind, crate::landmark::LandmarkKind::Killed { count: 1, slot } if slot == alive)));
+    }
+
+    #[test]
+    fn a_replay_lands_exactly_where_a_seek_does() {
+        let mut h = city();
+        for _ in 0..400 {
+            h.step();
+        }
+        let want = h.series()[149];
+        let mut r = h.replay_to(150).expect("a replay from the checkpoint at 150");
+        assert_eq!(h.minute(), 400, "the world on show stays put while replaying");
+        let mut n = 0;
+        while !h.replay_step(&mut r) {
+            n += 1;
+        }
+        h.finish_replay(r);
+        assert_eq!((h.minute(), h.metrics()), (150, want));
+        assert!(n <= 30, "replayed {n} minutes");
+        assert!(h.replay_to(160).is_none(), "ten minutes ahead: just step");
     }
 }

@@ -46,6 +46,7 @@
 pub mod clock;
 pub mod group;
 pub mod history;
+pub mod landmark;
 pub mod mesh;
 pub mod params;
 mod report;
@@ -62,7 +63,8 @@ pub use group::{Group, GroupState};
 pub use params::{ParamError, Params, RetryPolicy, Scale, PARAMS};
 pub use slot::{Cause, SlotState};
 pub use report::{Action, Event, EventKind, Inputs, Metrics, StepReport};
-pub use history::{History, Marker};
+pub use history::{History, Replay};
+pub use landmark::{Landmark, LandmarkFinder, LandmarkKind};
 pub use scenario::Scenario;
 pub use snapshot::Snapshot;
 pub use world::World;

@@ -1,5 +1,6 @@
 //! Running a scenario headless: the series, its summary and a hash for determinism checks.
 
+use crate::landmark::{Landmark, LandmarkFinder};
 use crate::{theory, Inputs, Metrics, Scenario, World};
 use serde::Serialize;
 
@@ -33,24 +34,38 @@ pub fn run(sc: &Scenario, hours: u32) -> (World, Vec<Metrics>) {
     (w, series)
 }
 
+/// Like [`run`], also finding the run's landmarks (from every minute's events).
+pub fn run_with_landmarks(sc: &Scenario, hours: u32) -> (World, Vec<Metrics>, Vec<Landmark>) {
+    let mut w = World::new(sc);
+    let mut finder = LandmarkFinder::new(sc.trigger_min);
+    let mut series = Vec::with_capacity((hours * 60) as usize);
+    let none = Inputs::none();
+    for _ in 0..hours * 60 {
+        let r = w.step(&none);
+        finder.observe(&r.metrics, &r.events);
+        series.push(r.metrics);
+    }
+    (w, series, finder.list())
+}
+
+/// The headline figures; the peak, the low point and the recovery are the landmarks' own.
 pub fn summarize(w: &World, series: &[Metrics]) -> Summary {
     let (k1, k2) = w.mesh().moments(w.ordinary_slots());
     let trigger = w.trigger_minute().unwrap_or(0);
-    let peak = series.iter().filter(|m| m.t_min >= trigger).max_by(|a, b| a.signalling_ratio.total_cmp(&b.signalling_ratio));
-    let trough = series.iter().filter(|m| m.t_min >= trigger).min_by(|a, b| a.online_fraction().total_cmp(&b.online_fraction()));
-    let trough_min = trough.map_or(0, |m| m.t_min);
-    let back = series.iter().find(|m| m.t_min > trough_min && m.online_fraction() >= 0.9).map(|m| m.t_min - trigger);
+    let marks = LandmarkFinder::of_series(w.trigger_minute(), series);
+    let peak = marks.peak();
+    let trough = marks.low();
     Summary {
         mesh_mean_degree: k1,
         mesh_mean_sq_degree: k2,
         mesh_kappa: theory::kappa(k1, k2),
         mesh_critical_fraction: theory::critical_fraction(k1, k2),
         first_wave_supernode_loss: if w.alive_at_trigger > 0 { f64::from(w.first_wave_lost) / f64::from(w.alive_at_trigger) } else { 0.0 },
-        peak_signalling_ratio: peak.map_or(0.0, |m| m.signalling_ratio),
-        peak_signalling_min: peak.map_or(0, |m| m.t_min),
+        peak_signalling_ratio: peak.map_or(0.0, |p| p.1),
+        peak_signalling_min: peak.map_or(0, |p| p.0),
         trough_online_fraction: trough.map_or(1.0, Metrics::online_fraction),
-        trough_min,
-        minutes_to_90pct: if trough.is_some_and(|m| m.online_fraction() < 0.9) { back } else { Some(0) },
+        trough_min: trough.map_or(0, |m| m.t_min),
+        minutes_to_90pct: if marks.went_down() { marks.recovered().map(|m| m - trigger) } else { Some(0) },
     }
 }
 

@@ -21,6 +21,11 @@ fn json_output_has_params_summary_and_series() {
     for k in ["mesh_mean_degree", "mesh_mean_sq_degree", "first_wave_supernode_loss", "peak_signalling_ratio", "trough_online_fraction", "minutes_to_90pct"] {
         assert!(v["summary"].get(k).is_some(), "summary lacks {k}");
     }
+    // The landmarks, in minute order, each with its minute and kind.
+    let marks = v["landmarks"].as_array().expect("landmarks");
+    assert!(marks.iter().any(|m| m["minute"] == 270 && m["kind"] == "im_overload"), "{marks:?}");
+    assert!(marks.iter().any(|m| m["kind"] == "first_shutdown" && m["load"].as_f64().is_some_and(|l| l > 1.0)), "{marks:?}");
+    assert!(marks.windows(2).all(|p| p[0]["minute"].as_u64() <= p[1]["minute"].as_u64()));
 }
 
 #[test]

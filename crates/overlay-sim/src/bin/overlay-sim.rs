@@ -1,8 +1,8 @@
 //! Headless runner: `overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]`.
 //! Real scale unless `--set scale=...` says otherwise. Bad arguments: a message and exit code 2.
 
-use overlay_sim::run::{run, series_hash, summarize};
-use overlay_sim::{Metrics, Scenario, World};
+use overlay_sim::run::{run_with_landmarks, series_hash, summarize};
+use overlay_sim::{Landmark, Metrics, Scenario, World};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -113,10 +113,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (w, series) = run(&a.scenario, a.hours);
+    let (w, series, landmarks) = run_with_landmarks(&a.scenario, a.hours);
     let out = std::io::stdout();
     let mut out = std::io::BufWriter::new(out.lock());
-    let r = if a.csv { write_csv(&mut out, &w, &series) } else { write_json(&mut out, &a.scenario, &w, &series) };
+    let r = if a.csv { write_csv(&mut out, &w, &series) } else { write_json(&mut out, &a.scenario, &w, &series, &landmarks) };
     match r.and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -134,12 +134,13 @@ fn row(w: &World, m: &Metrics) -> serde_json::Value {
     v
 }
 
-fn write_json(out: &mut impl Write, sc: &Scenario, w: &World, series: &[Metrics]) -> std::io::Result<()> {
+fn write_json(out: &mut impl Write, sc: &Scenario, w: &World, series: &[Metrics], landmarks: &[Landmark]) -> std::io::Result<()> {
     let doc = serde_json::json!({
         "scenario": sc.name,
         "seed": sc.params.seed,
         "params": sc.params,
         "summary": summarize(w, series),
+        "landmarks": landmarks,
         "series_hash": format!("{:016x}", series_hash(series)),
         "series": series.iter().map(|m| row(w, m)).collect::<Vec<_>>(),
     });

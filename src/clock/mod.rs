@@ -1,0 +1,316 @@
+//! The clock: the one owner of time. Every input — the play loop, keyboard, timeline, story,
+//! embed messages, the URL, the event log, the sandbox — sends it one [`PlayerCommand`]; it
+//! alone steps, seeks, replaces or forks the run and publishes the clock signals.
+//!
+//! Long work (a seek across thousands of real-scale minutes, a deep link, a replay, scouting
+//! ahead) is cut into slices of at most [`SLICE_MS`] of model time, one task each (gloo
+//! timers), so the page never freezes; the clock publishes its progress as it goes, and a new
+//! command supersedes the seek in flight. The one requestAnimationFrame loop moves the clock,
+//! then lets the stage draw (`on_frame`): the stage only draws.
+
+mod engine;
+mod frames;
+mod scout;
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use overlay_sim::{Action, History, Metrics, Scenario, World};
+
+use crate::app_state::{now_ms, Ahead, AppState};
+use crate::player::SPAN_MIN;
+use engine::Engine;
+use scout::Scout;
+
+pub use frames::animation_loop;
+
+/// Milliseconds of model work per task while seeking or playing (well under the 100 ms that
+/// makes a "long task", even on a phone four times slower than a desktop).
+pub const SLICE_MS: f64 = 8.0;
+/// While a seek is being computed, its progress is published at most this often.
+const PUBLISH_EVERY_MS: f64 = 250.0;
+
+/// Everything anyone can ask of the clock.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PlayerCommand {
+    Play,
+    Pause,
+    TogglePlay,
+    /// Simulated minutes per second (`f64::INFINITY`: as fast as possible).
+    SetSpeed(f64),
+    /// One minute forward (pauses).
+    Step,
+    /// One minute back, exactly (pauses).
+    StepBack,
+    /// To a minute, exactly (pauses); computed in slices when it is far.
+    Seek(u32),
+    /// A new run (scenario, scale or plan), then a seek to its minute.
+    Load(Box<NewRun>),
+    /// A sandbox action at the minute on show; acting in the past forks the run.
+    Act(Action),
+    /// Stops the seek in flight where it got to.
+    Cancel,
+}
+
+/// A run to load: the scenario, the minute to show, and the series to draw as its ghost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewRun {
+    pub scenario: Scenario,
+    pub minute: u32,
+    pub ghost: Option<Vec<Metrics>>,
+}
+
+impl PlayerCommand {
+    /// A new run of `scenario` at minute `minute`.
+    pub fn load(scenario: Scenario, minute: u32) -> PlayerCommand {
+        PlayerCommand::Load(Box::new(NewRun { scenario, minute, ghost: None }))
+    }
+}
+
+type Drawer = Box<dyn FnMut(f64) -> bool>;
+
+/// When the progress was last published, and the model time (ms) of the seek in flight and of
+/// the last finished one.
+#[derive(Clone, Copy, Default)]
+struct Timing {
+    published_at: f64,
+    seek_ms: f64,
+    last_seek_ms: f64,
+}
+
+/// The clock service (in the context: [`use_clock`]).
+#[derive(Clone, Copy)]
+pub struct Clock {
+    state: AppState,
+    engine: StoredValue<Engine, LocalStorage>,
+    /// The next slice of the seek in flight (dropping it cancels the slice).
+    slice: StoredValue<Option<Timeout>, LocalStorage>,
+    timing: StoredValue<Timing>,
+    scout: StoredValue<Option<Scout>, LocalStorage>,
+    scout_slice: StoredValue<Option<Timeout>, LocalStorage>,
+    drawers: StoredValue<Vec<Drawer>, LocalStorage>,
+}
+
+/// The clock of the app around the caller.
+pub fn use_clock() -> Clock {
+    expect_context::<Clock>()
+}
+
+/// Makes the clock of `state`, puts it in the context and starts it.
+pub fn provide_clock(state: AppState) -> Clock {
+    let clock = Clock::new(state);
+    provide_context(clock);
+    clock.start();
+    clock
+}
+
+impl Clock {
+    pub fn new(state: AppState) -> Clock {
+        Clock {
+            state,
+            engine: StoredValue::new_local(Engine::default()),
+            slice: StoredValue::new_local(None),
+            timing: StoredValue::new(Timing::default()),
+            scout: StoredValue::new_local(None),
+            scout_slice: StoredValue::new_local(None),
+            drawers: StoredValue::new_local(vec![]),
+        }
+    }
+
+    /// Starts the frame loop and the scout. The loop stops when the app is unmounted.
+    pub fn start(self) {
+        let mut last: Option<f64> = None;
+        animation_loop(move |now| {
+            if self.state.playing.try_get_untracked().is_none() {
+                return false;
+            }
+            self.tick(last.map_or(0.0, |t| now - t));
+            last = Some(now);
+            self.drawers.try_update_value(|d| d.retain_mut(|draw| draw(now))).is_some()
+        });
+        self.scout_restart();
+    }
+
+    /// Draws after the clock moved, every frame, for as long as `draw` returns true.
+    pub fn on_frame(self, draw: impl FnMut(f64) -> bool + 'static) {
+        self.drawers.update_value(|d| d.push(Box::new(draw)));
+    }
+
+    /// Model time (ms) the last finished seek took, summed over its slices.
+    pub fn last_seek_ms(self) -> f64 {
+        self.timing.get_value().last_seek_ms
+    }
+
+    pub fn send(self, cmd: PlayerCommand) {
+        let s = self.state;
+        match cmd {
+            PlayerCommand::Play => s.playing.set(true),
+            PlayerCommand::Pause => s.playing.set(false),
+            PlayerCommand::TogglePlay => s.playing.update(|p| *p = !*p),
+            PlayerCommand::SetSpeed(x) => s.speed.set(x),
+            PlayerCommand::Cancel => {
+                self.engine.update_value(Engine::cancel);
+                self.slice.set_value(None);
+                self.publish(true);
+            }
+            PlayerCommand::Step => self.seek(s.history.with_value(|h| h.minute().saturating_add(1))),
+            PlayerCommand::StepBack => {
+                if let Some(m) = s.history.with_value(|h| h.minute().checked_sub(1)) {
+                    self.seek(m);
+                }
+            }
+            PlayerCommand::Seek(m) => self.seek(m),
+            PlayerCommand::Load(run) => self.load(*run),
+            PlayerCommand::Act(action) => self.act(action),
+        }
+    }
+
+    /// Pauses and starts a seek; the first slice runs now (a near minute lands at once).
+    fn seek(self, minute: u32) {
+        self.state.playing.set(false);
+        let in_flight = self.engine.with_value(Engine::busy);
+        self.state.history.with_value(|h| self.engine.update_value(|e| e.seek(h, minute)));
+        if !in_flight {
+            self.timing.update_value(|t| t.seek_ms = 0.0);
+            self.pump();
+        }
+        // Otherwise the slice already scheduled takes up the new seek: a flood of seeks
+        // (a fast drag, a host page's loop) costs one slice per task, not one seek each.
+    }
+
+    /// Runs one slice of the seek in flight and schedules the next one.
+    fn pump(self) {
+        let t0 = now_ms();
+        let worked = self.engine.try_update_value(|e| self.state.history.try_update_value(|h| e.work(h, || now_ms() - t0 < SLICE_MS)));
+        if worked.flatten().is_none() {
+            return; // unmounted
+        }
+        let busy = self.engine.with_value(Engine::busy);
+        let spent = now_ms() - t0;
+        self.timing.update_value(|t| {
+            t.seek_ms += spent;
+            if !busy {
+                t.last_seek_ms = t.seek_ms;
+            }
+        });
+        self.publish(!busy);
+        self.slice.set_value(busy.then(|| Timeout::new(0, move || self.pump())));
+    }
+
+    /// Puts the clock and the seek's progress on show. While a seek runs, only its progress
+    /// (at most every [`PUBLISH_EVERY_MS`]): the minute, which redraws the map, the charts and
+    /// the panels, waits for the landing, so the seek gets the time.
+    fn publish(self, landed: bool) {
+        let Some((minute, progress)) = self.state.history.try_with_value(|h| (h.minute(), self.engine.with_value(|e| e.progress(h)))) else {
+            return;
+        };
+        let s = self.state;
+        let t = now_ms();
+        let same_seek = s.progress.with_untracked(|p| p.map(|p| p.target)) == progress.map(|p| p.target);
+        if !landed && same_seek && t - self.timing.get_value().published_at < PUBLISH_EVERY_MS {
+            return;
+        }
+        self.timing.update_value(|x| x.published_at = t);
+        if landed && s.minute.get_untracked() != minute {
+            s.minute.set(minute);
+        }
+        if s.progress.get_untracked() != progress {
+            s.progress.set(progress);
+        }
+    }
+
+    /// One animation frame: plays as the speed asks, within a slice.
+    fn tick(self, dt_ms: f64) {
+        let s = self.state;
+        let (Some(playing), Some(speed)) = (s.playing.try_get_untracked(), s.speed.try_get_untracked()) else { return };
+        if !playing {
+            self.engine.update_value(Engine::rest);
+            return;
+        }
+        let t0 = now_ms();
+        let steps = self.engine.try_update_value(|e| s.history.try_update_value(|h| e.play(h, dt_ms, speed, || now_ms() - t0 < SLICE_MS)));
+        if steps.flatten().unwrap_or(0) > 0 {
+            self.publish(true);
+        }
+    }
+
+    /// Replaces the run, then seeks to its minute.
+    fn load(self, run: NewRun) {
+        let s = self.state;
+        self.engine.update_value(Engine::cancel);
+        self.slice.set_value(None);
+        // Only a new scenario is announced (the story stays open when a run of the same one loads).
+        if s.scenario.get_untracked() != run.scenario.name {
+            s.scenario.set(run.scenario.name.clone());
+        }
+        s.scale.set(run.scenario.params.scale);
+        let mut h = History::new(run.scenario);
+        h.set_ghost(run.ghost);
+        s.history.set_value(h);
+        s.selected.set(None);
+        s.revision.update(|r| *r += 1);
+        self.publish(true);
+        self.scout_restart();
+        let playing = s.playing.get_untracked();
+        self.seek(run.minute);
+        s.playing.set(playing);
+    }
+
+    /// Acts at the minute on show (cancelling the seek in flight).
+    fn act(self, action: Action) {
+        let s = self.state;
+        self.engine.update_value(Engine::cancel);
+        self.slice.set_value(None);
+        let forked = s.history.with_value(|h| h.horizon() > h.minute());
+        s.history.update_value(|h| h.act(action));
+        if forked {
+            s.revision.update(|r| *r += 1);
+        }
+        self.publish(true);
+    }
+
+    /// A new scout when the run's scenario is not the one being scouted (a fork keeps it).
+    fn scout_restart(self) {
+        let h = self.state.history;
+        let sc = h.with_value(|h| h.scenario().clone());
+        if self.scout.with_value(|s| s.as_ref().is_some_and(|s| s.scenario == sc)) {
+            return;
+        }
+        let world = h.with_value(|h| (h.minute() == 0).then(|| h.world().clone())).unwrap_or_else(|| World::new(&sc));
+        self.scout.set_value(Some(Scout::new(sc.clone(), world, SPAN_MIN)));
+        self.state.ahead.set(Ahead { scenario: Some(sc), landmarks: vec![], minute: 0, until: SPAN_MIN });
+        self.scout_later(50);
+    }
+
+    fn scout_later(self, ms: u32) {
+        self.scout_slice.set_value(Some(Timeout::new(ms, move || self.scout_tick())));
+    }
+
+    /// One idle slice of scouting; the user's seeks come first.
+    fn scout_tick(self) {
+        match self.engine.try_with_value(Engine::busy) {
+            None => return, // unmounted
+            Some(true) => return self.scout_later(50),
+            Some(false) => {}
+        }
+        let heavy = self.state.heavy();
+        let t0 = now_ms();
+        let budget = if heavy { SLICE_MS * 0.6 } else { SLICE_MS };
+        let Some(Some((moved, done, minute, landmarks))) = self.scout.try_update_value(|s| {
+            s.as_mut().map(|s| {
+                let moved = s.run(|| now_ms() - t0 < budget);
+                (moved, s.done(), s.minute(), moved.then(|| s.landmarks()))
+            })
+        }) else {
+            return;
+        };
+        if let (true, Some(landmarks)) = (moved, landmarks) {
+            self.state.ahead.update(|a| {
+                a.minute = minute;
+                a.landmarks = landmarks;
+            });
+        }
+        if !done {
+            self.scout_later(if heavy { 20 } else { 4 });
+        }
+    }
+}
