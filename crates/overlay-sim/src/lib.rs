@@ -43,6 +43,7 @@ pub mod run;
 pub mod scenario;
 mod snapshot;
 pub(crate) mod step;
+pub mod sweep;
 pub mod theory;
 pub mod world;
 
