@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::app_state::AppState;
 use crate::url::{self, Controls, Theme};
-use crate::{announce, embed, player, share, view, Sources};
+use crate::{announce, embed, player, share, tipping, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
 fn apply_theme(theme: Theme) {
@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
     share::sync_url(state);
     embed::install(state);
     let chrome = !u.embed;
+    // An embed of the map (`embed=1&panel=tipping`) shows it under the stage.
+    let map_alone = u.embed && u.map.open;
     let controls = u.controls;
     let interactive = RwSignal::new(false);
     view! {
@@ -101,15 +103,22 @@ pub fn App() -> impl IntoView {
                         <player::ControlsBar/>
                         <player::Timeline/>
                     </Show>
+                    <Show when=move || map_alone>
+                        <tipping::TippingPanel/>
+                    </Show>
                 </section>
                 <Show when=move || controls == Controls::Full>
                     <div class="below">
                         <div class="main-col">
                             <view::Charts/>
+                            <Show when=move || !map_alone>
+                                <tipping::TippingPanel/>
+                            </Show>
                             <view::EventLog/>
                         </div>
                         <aside class="side-col">
                             <player::StoryPanel/>
+                            <tipping::TippingHint/>
                             <view::Legend/>
                             <player::SandboxPanel/>
                             <share::SharePanel/>

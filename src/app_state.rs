@@ -72,7 +72,10 @@ impl AppState {
 
     /// Replaces the run (new scenario, scale or parameters), at minute 0, paused state kept.
     pub fn load(&self, scenario: Scenario) {
-        self.scenario.set(scenario.name.clone());
+        // Only a new scenario is announced (the story stays open when a run of the same one loads).
+        if self.scenario.get_untracked() != scenario.name {
+            self.scenario.set(scenario.name.clone());
+        }
         self.scale.set(scenario.params.scale);
         self.history.set_value(History::new(scenario));
         self.selected.set(None);

@@ -10,6 +10,7 @@ pub mod embed;
 mod panic;
 pub mod player;
 pub mod share;
+pub mod tipping;
 pub mod url;
 pub mod view;
 

@@ -17,7 +17,7 @@ const URL_THROTTLE_MS: i32 = 400;
 pub fn current_query(state: &AppState) -> String {
     let (t, playing, speed) = (state.minute.get_untracked(), state.playing.get_untracked(), state.speed.get_untracked());
     let step = state.story_step.get_untracked();
-    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step))
+    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &crate::tipping::query_suffix()
 }
 
 /// The page's address without its query.

@@ -37,6 +37,8 @@ pub struct UrlState {
     pub embed: bool,
     pub controls: Controls,
     pub theme: Theme,
+    /// The tipping-point map's panel, axes and outcome (`panel`, `tx`, `ty`, `tm`).
+    pub map: crate::tipping::MapLink,
     /// One line per rejected key or value, naming it and what was used instead.
     pub notices: Vec<String>,
 }
@@ -82,7 +84,7 @@ pub fn parse(query: &str) -> UrlState {
     };
     let reserved = ["scenario", "scale", "t", "speed", "autoplay", "step", "embed", "controls", "theme"];
     for (k, v) in &pairs {
-        if reserved.contains(&k.as_str()) {
+        if reserved.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) {
             continue;
         }
         if k == "seed" || Params::KEYS.contains(&k.as_str()) {
@@ -157,8 +159,9 @@ pub fn parse(query: &str) -> UrlState {
             Theme::Auto
         }
     };
+    let map = crate::tipping::MapLink::from_pairs(&pairs, &mut bad);
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, notices }
+    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, notices }
 }
 
 fn unreachable_scenario() -> Scenario {
