@@ -1,7 +1,10 @@
-//! Computing the map without blocking the page: the model's [`Sweeper`] is advanced in idle
-//! slices of at most [`SLICE_MS`] (`requestIdleCallback`, or `setTimeout` where there is none),
-//! so a frame, a click or a key is never kept waiting for more than a slice. The model never
-//! reads a clock; this measures the slice and stops it.
+//! Computing the map without blocking the page: the model's [`Sweeper`] is advanced in slices
+//! of at most [`SLICE_MS`], each its own task, so a frame, a click or a key is never kept waiting
+//! for more than a slice. The model never reads a clock; this measures the slice and stops it.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use overlay_sim::sweep::{Grid, Sweeper};
@@ -12,10 +15,6 @@ use crate::app_state::now_ms;
 
 /// Longest slice of model work, in milliseconds.
 pub const SLICE_MS: f64 = 8.0;
-/// Work done even when the page is never idle (the idle callback timed out), so the map still fills.
-const MIN_SLICE_MS: f64 = 2.0;
-/// How long an idle callback may wait before it runs anyway.
-const IDLE_TIMEOUT_MS: u32 = 250;
 /// Simulated minutes per call into the model between clock readings (~0.3 ms at city scale).
 const CHUNK_MINUTES: u32 = 60;
 
@@ -27,7 +26,7 @@ struct Job {
     took_ms: Option<f64>,
 }
 
-/// The map's computation, shared by the panel's parts. `version` bumps whenever cells change.
+/// The map's computation, shared by the panel's parts. `version` bumps when the job or its cells change.
 #[derive(Clone, Copy)]
 pub struct Computer {
     job: StoredValue<Option<Job>, LocalStorage>,
@@ -53,35 +52,38 @@ impl Computer {
         self.progress.set(0.0);
         self.version.update(|v| *v += 1);
         let me = *self;
-        when_idle(move |budget| me.slice(generation, budget));
+        soon(move || me.slice(generation));
     }
 
     /// One slice of work; schedules the next until the grid is done or replaced.
-    fn slice(self, generation: u64, budget_ms: f64) {
+    fn slice(self, generation: u64) {
         // The panel is gone, or a newer job replaced this one.
         if self.generation.try_get_value() != Some(generation) {
             return;
         }
         let t0 = now_ms();
-        let budget = budget_ms.clamp(MIN_SLICE_MS, SLICE_MS);
-        let (done, progress) = self
+        let (done, progress, new_cells) = self
             .job
             .try_update_value(|j| {
-                let Some(j) = j.as_mut() else { return (true, 1.0) };
+                let Some(j) = j.as_mut() else { return (true, 1.0, false) };
+                let before = j.sweeper.cells().len();
                 let mut done = j.sweeper.done();
-                while !done && now_ms() - t0 < budget {
+                while !done && now_ms() - t0 < SLICE_MS {
                     done = j.sweeper.advance(CHUNK_MINUTES);
                 }
                 if done && j.took_ms.is_none() {
                     j.took_ms = Some(now_ms() - j.started_ms);
                 }
-                (done, j.sweeper.progress())
+                (done, j.sweeper.progress(), j.sweeper.cells().len() != before)
             })
-            .unwrap_or((true, 1.0));
+            .unwrap_or((true, 1.0, false));
         self.progress.set(progress);
-        self.version.update(|v| *v += 1);
+        // Redraw only when a cell was finished (a slice finishes one or two at city scale).
+        if new_cells {
+            self.version.update(|v| *v += 1);
+        }
         if !done {
-            when_idle(move |budget| self.slice(generation, budget));
+            soon(move || self.slice(generation));
         }
     }
 
@@ -96,20 +98,51 @@ impl Computer {
     }
 }
 
-/// Runs `f` with a time budget (ms) when the page is idle, or after at most `IDLE_TIMEOUT_MS`.
-fn when_idle(f: impl FnOnce(f64) + 'static) {
-    let Some(w) = web_sys::window() else { return };
-    let has_idle = js_sys::Reflect::has(&w, &JsValue::from_str("requestIdleCallback")).unwrap_or(false);
-    let scheduled = if has_idle {
-        let cb = Closure::once_into_js(move |d: web_sys::IdleDeadline| f(d.time_remaining()));
-        let opts = web_sys::IdleRequestOptions::new();
-        opts.set_timeout(IDLE_TIMEOUT_MS);
-        w.request_idle_callback_with_options(cb.unchecked_ref(), &opts).is_ok()
-    } else {
-        let cb = Closure::once_into_js(move || f(SLICE_MS));
-        w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), 0).is_ok()
-    };
-    if !scheduled {
-        leptos::logging::warn!("could not schedule the tipping-point map's computation");
+/// Runs `f` in a new task as soon as the page has handled what is waiting (input, a frame).
+/// A message to ourselves: unlike a chain of `setTimeout(0)` it is not clamped to 4 ms, and
+/// unlike `requestIdleCallback` it is not held to one slice per 50 ms idle period.
+fn soon(f: impl FnOnce() + 'static) {
+    SOON.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.is_none() {
+            *s = Soon::new();
+        }
+        match s.as_ref() {
+            Some(soon) => {
+                soon.queue.borrow_mut().push_back(Box::new(f));
+                let _ = soon.channel.port2().post_message(&JsValue::NULL);
+            }
+            None => leptos::logging::warn!("no MessageChannel: the tipping-point map is not computed"),
+        }
+    });
+}
+
+type Queue = Rc<RefCell<VecDeque<Box<dyn FnOnce()>>>>;
+
+/// One channel for the page; each message runs the oldest queued job.
+struct Soon {
+    channel: web_sys::MessageChannel,
+    queue: Queue,
+    _on_message: Closure<dyn FnMut()>,
+}
+
+impl Soon {
+    fn new() -> Option<Soon> {
+        let channel = web_sys::MessageChannel::new().ok()?;
+        let queue: Queue = Rc::default();
+        let q = queue.clone();
+        let on_message = Closure::<dyn FnMut()>::new(move || {
+            // Taken out first: the job may queue the next one.
+            let job = q.borrow_mut().pop_front();
+            if let Some(job) = job {
+                job();
+            }
+        });
+        channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Soon { channel, queue, _on_message: on_message })
     }
+}
+
+thread_local! {
+    static SOON: RefCell<Option<Soon>> = const { RefCell::new(None) };
 }

@@ -23,11 +23,17 @@ pub fn shade(t: f64) -> [u8; 3] {
     [0, 1, 2].map(|j| (f64::from(a[j]) + (f64::from(b[j]) - f64::from(a[j])) * k).round() as u8)
 }
 
-/// How healthy a cell is on the chosen outcome, 0 to 1. `expected_hours` is the users' hours
-/// a run would have with everybody online (the top of the "lost" scale).
-pub fn health(cell: &Cell, outcome: Outcome, expected_hours: f64) -> f64 {
+/// The top of the "lost" colour scale: the worst cell so far, but at least 5% of the users'
+/// hours a run would have with everybody online (so noise on a map that holds stays bright).
+pub fn lost_top(cells: &[Cell], expected_hours: f64) -> f64 {
+    cells.iter().map(|c| c.user_hours_lost).fold(0.05 * expected_hours, f64::max)
+}
+
+/// How healthy a cell is on the chosen outcome, 0 (worst) to 1 (nothing lost). `top` is the
+/// users' hours lost drawn darkest ([`lost_top`]).
+pub fn health(cell: &Cell, outcome: Outcome, top: f64) -> f64 {
     match outcome {
-        Outcome::Lost if expected_hours > 0.0 => 1.0 - cell.user_hours_lost / expected_hours,
+        Outcome::Lost if top > 0.0 => 1.0 - cell.user_hours_lost / top,
         Outcome::Lost => 1.0,
         Outcome::Trough => cell.trough,
     }
@@ -98,7 +104,8 @@ pub struct Picture<'a> {
     pub x: &'a Axis,
     pub y: &'a Axis,
     pub cells: &'a [Cell],
-    pub expected_hours: f64,
+    /// Users' hours lost drawn darkest ([`lost_top`]).
+    pub lost_top: f64,
     pub outcome: Outcome,
     /// The current run's and the December 2010 setting's positions along the axes.
     pub current: Option<(f64, f64)>,
@@ -116,7 +123,7 @@ pub fn draw(ctx: &CanvasRenderingContext2d, w: f64, h: f64, l: &Layout, p: &Pict
         let (x, y, cw, ch) = l.cell_rect(i);
         match p.cells.get(i) {
             Some(cell) => {
-                let [r, g, b] = shade(health(cell, p.outcome, p.expected_hours));
+                let [r, g, b] = shade(health(cell, p.outcome, p.lost_top));
                 ctx.set_fill_style_str(&format!("rgb({r},{g},{b})"));
             }
             None => ctx.set_fill_style_str("rgba(154,163,181,0.10)"),
@@ -234,5 +241,8 @@ mod tests {
         let cell = Cell { x: 0.0, y: 0.0, user_hours_lost: 250.0, trough: 0.4, minutes_to_90pct: None };
         assert_eq!(health(&cell, Outcome::Lost, 1000.0), 0.75);
         assert_eq!(health(&cell, Outcome::Trough, 1000.0), 0.4);
+        // The darkest colour goes to the worst cell, or to 5% of all hours on a map that holds.
+        assert_eq!(lost_top(&[cell], 1000.0), 250.0);
+        assert_eq!(lost_top(&[cell], 10_000.0), 500.0);
     }
 }

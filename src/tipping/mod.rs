@@ -27,6 +27,9 @@ pub use link::{query_suffix, MapLink, Outcome};
 
 /// Length of each run on the map: two days hold the outage and its recovery.
 pub const HOURS: u32 = 48;
+/// How to read the map, in one line.
+const CAPTION: &str = "Each square is a whole 48-hour run of this scenario with two settings changed: bright squares kept their users, \
+                       dark ones collapsed — where the colour jumps is the tipping point.";
 /// The panel's element id (the hint scrolls to it).
 pub const PANEL_ID: &str = "tipping";
 
@@ -179,7 +182,7 @@ pub fn TippingPanel() -> impl IntoView {
                 x: g.x(),
                 y: g.y(),
                 cells: s.cells(),
-                expected_hours: s.expected_hours(),
+                lost_top: draw::lost_top(s.cells(), s.expected_hours()),
                 outcome,
                 current: position(&current, g.x(), g.y()),
                 dec_2010: dec.and_then(|d| position(&d, g.x(), g.y())),
@@ -216,7 +219,8 @@ pub fn TippingPanel() -> impl IntoView {
         hover.set(Some(next.unwrap_or(i)));
     };
 
-    let status = move || {
+    // The text on the panel, each a memo (cheap to render: one shared code path for all).
+    let status = Memo::new(move |_| {
         let p = computer.progress.get();
         let n = computer.with(|s| s.grid().len()).unwrap_or(0);
         let scale = computer.with(|s| s.grid().base().params.scale.name()).unwrap_or("city");
@@ -225,8 +229,8 @@ pub fn TippingPanel() -> impl IntoView {
             Some(ms) if p >= 1.0 => format!("{n} runs of {HOURS} h at {scale} scale, computed in {:.1} s in your browser.", ms / 1000.0),
             _ => format!("Computing… {:.0}% of {n} runs of {HOURS} h at {scale} scale.", p * 100.0),
         }
-    };
-    let readout = move || {
+    });
+    let readout = Memo::new(move |_| {
         computer.version.track();
         let Some(i) = hover.get() else { return "Point at a square to read it; click it to load that run.".to_string() };
         computer
@@ -237,36 +241,49 @@ pub fn TippingPanel() -> impl IntoView {
                 words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), s.cells().get(i), HOURS, s.expected_hours())
             })
             .unwrap_or_default()
-    };
-    let finding = move || {
+    });
+    let finding = Memo::new(move |_| {
         computer.version.track();
-        computer.with(|s| {
-            if !s.done() {
-                return None;
-            }
-            let d = Scenario::preset_at("dec-2010", s.grid().base().params.scale).ok()?;
-            let v = |p: &str| d.params.get(p).and_then(|t| t.parse::<f64>().ok());
-            words::about_2010(&s.sweep(), v(&s.grid().x().param)?, v(&s.grid().y().param)?)
-        })
-        .flatten()
-    };
-    let legend_ends = move || {
-        let expected = computer.with(|s| s.expected_hours()).unwrap_or(0.0);
-        match outcome.get() {
-            Outcome::Lost => ("none lost".to_string(), format!("all {} users' hours", crate::view::format::count(expected))),
-            Outcome::Trough => ("0% online at worst".to_string(), "100%".to_string()),
+        computer
+            .with(|s| {
+                if !s.done() {
+                    return None;
+                }
+                let d = Scenario::preset_at("dec-2010", s.grid().base().params.scale).ok()?;
+                let v = |p: &str| d.params.get(p).and_then(|t| t.parse::<f64>().ok());
+                words::about_2010(&s.sweep(), v(&s.grid().x().param)?, v(&s.grid().y().param)?)
+            })
+            .flatten()
+            .unwrap_or_default()
+    });
+    let progress_attr = Memo::new(move |_| format!("{}", (computer.progress.get() * 1000.0).round() / 1000.0));
+    let busy = Memo::new(move |_| (computer.progress.get() < 1.0).to_string());
+    let outcome_name = Memo::new(move |_| outcome.get().name().to_string());
+    let aria = Memo::new(move |_| format!("Tipping-point map: {} across, {} up, colour by {}. Arrow keys move, Enter loads the run.", words::label(&x.get()), words::label(&y.get()), outcome.get().label()));
+    let low_end = Memo::new(move |_| match outcome.get() {
+        Outcome::Lost => "none lost".to_string(),
+        Outcome::Trough => "0% online at worst".to_string(),
+    });
+    let high_end = Memo::new(move |_| match outcome.get() {
+        Outcome::Lost => {
+            computer.version.track();
+            let (top, all) = computer.with(|s| (draw::lost_top(s.cells(), s.expected_hours()), s.expected_hours())).unwrap_or((0.0, 0.0));
+            if all > 0.0 { format!("{} users' hours ({:.0}% of all)", crate::view::format::count(top), 100.0 * top / all) } else { String::new() }
         }
-    };
-    let menu = move |sel: RwSignal<String>, other: RwSignal<String>| {
-        Axis::SUGGESTED
-            .into_iter()
-            .map(move |p| view! { <option value=p prop:selected=move || sel.get() == p disabled=move || other.get() == p>{words::label(p)}</option> })
-            .collect_view()
-    };
-    let pick = move |sel: RwSignal<String>| {
+        Outcome::Trough => "100%".to_string(),
+    });
+    let ramp = Memo::new(move |_| format!("background: {}", gradient_css(outcome.get() == Outcome::Trough)));
+    let problem_text = Memo::new(move |_| problem.get().unwrap_or_default());
+    let options = |names: &mut dyn Iterator<Item = (&'static str, &'static str)>| names.map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view();
+    // Picking the other axis's parameter swaps the two.
+    let pick = move |sel: RwSignal<String>, other: RwSignal<String>| {
         move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            if other.get_untracked() == v {
+                other.set(sel.get_untracked());
+            }
             open.set(true);
-            sel.set(event_target_value(&ev));
+            sel.set(v);
         }
     };
 
@@ -274,28 +291,21 @@ pub fn TippingPanel() -> impl IntoView {
         <section class="tipping panel" id=PANEL_ID aria-labelledby="tipping-title">
             <h2 id="tipping-title">"Tipping point: how close to the edge was it?"</h2>
             <div class="tipping-controls">
-                <label>"Across " <select data-testid="tipping-x" on:change=pick(x)>{menu(x, y)}</select></label>
-                <label>"Up " <select data-testid="tipping-y" on:change=pick(y)>{menu(y, x)}</select></label>
-                <label>"Colour " <select data-testid="tipping-outcome" on:change=move |ev| {
+                <label>"Across " <select data-testid="tipping-x" prop:value=x on:change=pick(x, y)>{options(&mut Axis::SUGGESTED.into_iter().map(|p| (p, words::label(p))))}</select></label>
+                <label>"Up " <select data-testid="tipping-y" prop:value=y on:change=pick(y, x)>{options(&mut Axis::SUGGESTED.into_iter().map(|p| (p, words::label(p))))}</select></label>
+                <label>"Colour " <select data-testid="tipping-outcome" prop:value=outcome_name on:change=move |ev| {
                     open.set(true);
-                    outcome.set(if event_target_value(&ev) == "trough" { Outcome::Trough } else { Outcome::Lost });
+                    outcome.set(if event_target_value(&ev) == Outcome::Trough.name() { Outcome::Trough } else { Outcome::Lost });
                 }>
-                    {Outcome::ALL.into_iter().map(|o| view! { <option value=o.name() prop:selected=move || outcome.get() == o>{o.label()}</option> }).collect_view()}
+                    {options(&mut Outcome::ALL.into_iter().map(|o| (o.name(), o.label())))}
                 </select></label>
             </div>
-            <figure
-                class="tipping-map"
-                node_ref=figure
-                data-testid="tipping-map"
-                data-progress=move || format!("{}", (computer.progress.get() * 1000.0).round() / 1000.0)
-                aria-busy=move || (computer.progress.get() < 1.0).to_string()
-            >
+            <figure class="tipping-map" node_ref=figure data-testid="tipping-map" data-progress=progress_attr aria-busy=busy>
                 <canvas
                     node_ref=canvas
                     tabindex="0"
                     role="img"
-                    aria-label=move || format!("Tipping-point map: {} across, {} up, colour {}. Arrow keys move, Enter loads the run.",
-                        words::label(&x.get()), words::label(&y.get()), outcome.get().label().to_lowercase())
+                    aria-label=aria
                     on:pointermove=move |ev| hover.set(at(&ev))
                     on:pointerleave=move |_| hover.set(None)
                     on:click=move |ev| {
@@ -308,18 +318,16 @@ pub fn TippingPanel() -> impl IntoView {
             </figure>
             <p class="tipping-readout" aria-live="polite" data-testid="tipping-readout">{readout}</p>
             <div class="tipping-legend">
-                <span>{move || legend_ends().0}</span>
-                <span class="tipping-ramp" style=move || format!("background: {}", gradient_css(outcome.get() == Outcome::Trough))></span>
-                <span>{move || legend_ends().1}</span>
+                <span>{low_end}</span>
+                <span class="tipping-ramp" style=ramp></span>
+                <span>{high_end}</span>
                 <span class="tipping-key"><span class="ring">"◯"</span>" this run"</span>
                 <span class="tipping-key"><span class="cross">"✕"</span>" Dec 2010 as reported"</span>
             </div>
-            <p class="tipping-caption">
-                "Each square is a whole " {HOURS} "-hour run of this scenario with two settings changed: bright squares kept their users, dark ones collapsed — where the colour jumps is the tipping point."
-            </p>
+            <p class="tipping-caption">{CAPTION}</p>
             <p class="tipping-finding" data-testid="tipping-finding">{finding}</p>
             <p class="hint tipping-status">{status}</p>
-            {move || problem.get().map(|p| view! { <p class="notice" role="status">{p}</p> })}
+            <p class="notice tipping-problem" role="status">{problem_text}</p>
         </section>
     }
 }
