@@ -66,7 +66,7 @@ impl Computer {
             .job
             .try_update_value(|j| {
                 let Some(j) = j.as_mut() else { return (true, 1.0, false) };
-                let before = j.sweeper.cells().len();
+                let before = j.sweeper.finished();
                 let mut done = j.sweeper.done();
                 while !done && now_ms() - t0 < SLICE_MS {
                     done = j.sweeper.advance(CHUNK_MINUTES);
@@ -74,7 +74,7 @@ impl Computer {
                 if done && j.took_ms.is_none() {
                     j.took_ms = Some(now_ms() - j.started_ms);
                 }
-                (done, j.sweeper.progress(), j.sweeper.cells().len() != before)
+                (done, j.sweeper.progress(), j.sweeper.finished() != before)
             })
             .unwrap_or((true, 1.0, false));
         self.progress.set(progress);

@@ -25,8 +25,15 @@ pub fn shade(t: f64) -> [u8; 3] {
 
 /// The top of the "lost" colour scale: the worst cell so far, but at least 5% of the users'
 /// hours a run would have with everybody online (so noise on a map that holds stays bright).
-pub fn lost_top(cells: &[Cell], expected_hours: f64) -> f64 {
-    cells.iter().map(|c| c.user_hours_lost).fold(0.05 * expected_hours, f64::max)
+pub fn lost_top(cells: &[Option<Cell>], expected_hours: f64) -> f64 {
+    cells.iter().flatten().map(|c| c.user_hours_lost).fold(0.05 * expected_hours, f64::max)
+}
+
+/// The cell a missing one borrows its colour from while the map fills in: the coarse-grid cell
+/// (even column, even row) at or just below-left of it, which the model computes first.
+pub fn stand_in(i: usize, nx: usize) -> usize {
+    let (col, row) = (i % nx, i / nx);
+    (row - row % 2) * nx + col - col % 2
 }
 
 /// How healthy a cell is on the chosen outcome, 0 (worst) to 1 (nothing lost). `top` is the
@@ -103,7 +110,8 @@ impl Layout {
 pub struct Picture<'a> {
     pub x: &'a Axis,
     pub y: &'a Axis,
-    pub cells: &'a [Cell],
+    /// By index, None until computed.
+    pub cells: &'a [Option<Cell>],
     /// Users' hours lost drawn darkest ([`lost_top`]).
     pub lost_top: f64,
     pub outcome: Outcome,
@@ -118,15 +126,20 @@ pub fn draw(ctx: &CanvasRenderingContext2d, w: f64, h: f64, l: &Layout, p: &Pict
     let dpr = l.dpr;
     ctx.set_fill_style_str(c::BACKGROUND);
     ctx.fill_rect(0.0, 0.0, w, h);
-    // Cells not computed yet: a faint placeholder; computed: their colour.
+    // Computed cells in their colour; the others faintly in their coarse neighbour's, or blank.
     for i in 0..l.nx * l.ny {
         let (x, y, cw, ch) = l.cell_rect(i);
-        match p.cells.get(i) {
-            Some(cell) => {
-                let [r, g, b] = shade(health(cell, p.outcome, p.lost_top));
+        let at = |k: usize| p.cells.get(k).copied().flatten();
+        match (at(i), at(stand_in(i, l.nx))) {
+            (Some(cell), _) => {
+                let [r, g, b] = shade(health(&cell, p.outcome, p.lost_top));
                 ctx.set_fill_style_str(&format!("rgb({r},{g},{b})"));
             }
-            None => ctx.set_fill_style_str("rgba(154,163,181,0.10)"),
+            (None, Some(near)) => {
+                let [r, g, b] = shade(health(&near, p.outcome, p.lost_top));
+                ctx.set_fill_style_str(&format!("rgba({r},{g},{b},0.35)"));
+            }
+            (None, None) => ctx.set_fill_style_str("rgba(154,163,181,0.10)"),
         }
         // A hairline gap between cells (half a pixel each side).
         ctx.fill_rect(x + 0.5 * dpr, y + 0.5 * dpr, (cw - dpr).max(1.0), (ch - dpr).max(1.0));
@@ -242,7 +255,15 @@ mod tests {
         assert_eq!(health(&cell, Outcome::Lost, 1000.0), 0.75);
         assert_eq!(health(&cell, Outcome::Trough, 1000.0), 0.4);
         // The darkest colour goes to the worst cell, or to 5% of all hours on a map that holds.
-        assert_eq!(lost_top(&[cell], 1000.0), 250.0);
-        assert_eq!(lost_top(&[cell], 10_000.0), 500.0);
+        assert_eq!(lost_top(&[Some(cell), None], 1000.0), 250.0);
+        assert_eq!(lost_top(&[Some(cell)], 10_000.0), 500.0);
+    }
+
+    #[test]
+    fn a_missing_cell_borrows_from_the_coarse_grid() {
+        // 5 columns: cell 13 (column 3, row 2) borrows from column 2 of row 2; cell 8 (row 1) from row 0.
+        assert_eq!(stand_in(13, 5), 12);
+        assert_eq!(stand_in(8, 5), 2);
+        assert_eq!(stand_in(12, 5), 12);
     }
 }

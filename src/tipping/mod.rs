@@ -238,7 +238,7 @@ pub fn TippingPanel() -> impl IntoView {
                 let g = s.grid();
                 let (col, row) = g.position(i);
                 let (xs, ys) = (g.x().values(), g.y().values());
-                words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), s.cells().get(i), HOURS, s.expected_hours())
+                words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), s.cells().get(i).and_then(Option::as_ref), HOURS, s.expected_hours())
             })
             .unwrap_or_default()
     });

@@ -384,29 +384,47 @@ pub fn user_hours_expected(series: &[Metrics]) -> f64 {
     series.iter().map(|m| m.expected_peers as f64).sum::<f64>() / 60.0
 }
 
-/// Computes a grid a few simulated minutes at a time, in cell order. The caller decides how much
-/// work fits in a slice; the model never reads a clock.
+/// Computes a grid a few simulated minutes at a time. The caller decides how much work fits in
+/// a slice; the model never reads a clock. Cells are computed coarse grid first (every other
+/// column of every other row), so a drawing of the unfinished map already shows its shape.
 #[derive(Debug)]
 pub struct Sweeper {
     grid: Grid,
-    cells: Vec<Cell>,
+    /// Cell indices in the order they are computed.
+    order: Vec<usize>,
+    /// By cell index; None until computed.
+    cells: Vec<Option<Cell>>,
+    finished: usize,
     current: Option<CellRun>,
     /// Users' hours expected over a run (from the first finished cell).
     expected_hours: f64,
 }
 
+/// The cells of an `nx`×`ny` grid, coarse grid first, then the rest, each part in row order.
+pub fn coarse_first(nx: usize, ny: usize) -> Vec<usize> {
+    let coarse = |i: usize| (i % nx).is_multiple_of(2) && (i / nx).is_multiple_of(2);
+    let all = 0..nx * ny;
+    all.clone().filter(|&i| coarse(i)).chain(all.filter(|&i| !coarse(i))).collect()
+}
+
 impl Sweeper {
     pub fn new(grid: Grid) -> Sweeper {
-        Sweeper { cells: Vec::with_capacity(grid.len()), grid, current: None, expected_hours: 0.0 }
+        let order = coarse_first(grid.xs.len(), grid.ys.len());
+        Sweeper { cells: vec![None; grid.len()], order, grid, finished: 0, current: None, expected_hours: 0.0 }
     }
 
     pub fn grid(&self) -> &Grid {
         &self.grid
     }
 
-    /// The finished cells so far, in order.
-    pub fn cells(&self) -> &[Cell] {
+    /// Every cell by index (row by row, y outer): None until computed.
+    pub fn cells(&self) -> &[Option<Cell>] {
         &self.cells
+    }
+
+    /// How many cells are computed.
+    pub fn finished(&self) -> usize {
+        self.finished
     }
 
     /// Users' hours a run would have if everyone expected were online throughout (0 until the
@@ -416,14 +434,14 @@ impl Sweeper {
     }
 
     pub fn done(&self) -> bool {
-        self.cells.len() >= self.grid.len()
+        self.finished >= self.grid.len()
     }
 
     /// Share of the work done, 0 to 1 (simulated minutes computed over all minutes).
     pub fn progress(&self) -> f64 {
         let per = u64::from(self.grid.hours) * 60;
         let total = per * self.grid.len() as u64;
-        let now = self.cells.len() as u64 * per + self.current.as_ref().map_or(0, |r| r.series.len() as u64);
+        let now = self.finished as u64 * per + self.current.as_ref().map_or(0, |r| r.series.len() as u64);
         if total == 0 { 1.0 } else { now as f64 / total as f64 }
     }
 
@@ -435,23 +453,24 @@ impl Sweeper {
                 Some(r) => r,
                 None => {
                     minutes -= 1;
-                    self.current.insert(CellRun::new(&self.grid, self.cells.len()))
+                    self.current.insert(CellRun::new(&self.grid, self.order[self.finished]))
                 }
             };
             minutes -= run.advance(minutes);
             if run.done() {
-                if self.cells.is_empty() {
+                if self.finished == 0 {
                     self.expected_hours = user_hours_expected(&run.series);
                 }
-                self.cells.push(run.finish(&self.grid));
+                self.cells[run.index] = Some(run.finish(&self.grid));
+                self.finished += 1;
                 self.current = None;
             }
         }
         self.done()
     }
 
-    /// The finished map (the cells done so far if called early).
+    /// The map: every cell once done (the computed ones, in row order, if called early).
     pub fn sweep(&self) -> Sweep {
-        self.grid.sweep(self.cells.clone())
+        self.grid.sweep(self.cells.iter().flatten().copied().collect())
     }
 }

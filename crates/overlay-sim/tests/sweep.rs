@@ -2,7 +2,7 @@
 //! computed, its outcome follows the mechanism, and the runner's `sweep` speaks the format.
 
 use overlay_sim::run::{run, summarize};
-use overlay_sim::sweep::{user_hours_lost, Axis, Grid, SweepError, Sweeper};
+use overlay_sim::sweep::{coarse_first, user_hours_lost, Axis, Grid, SweepError, Sweeper};
 use overlay_sim::{Scale, Scenario};
 use std::process::Command;
 
@@ -68,7 +68,24 @@ fn the_same_grid_gives_the_same_map_however_it_is_computed() {
     }
     assert_eq!(s.progress(), 1.0);
     assert_eq!(s.sweep(), serial, "slicing changes the map");
-    assert!(s.expected_hours() > 0.0 && s.cells().iter().all(|c| c.user_hours_lost <= s.expected_hours()));
+    assert!(s.expected_hours() > 0.0 && s.cells().iter().flatten().all(|c| c.user_hours_lost <= s.expected_hours()));
+}
+
+#[test]
+fn an_unfinished_map_already_has_its_coarse_grid() {
+    let order = coarse_first(5, 3);
+    // Columns 0, 2, 4 of rows 0 and 2 first; every cell exactly once.
+    assert_eq!(order[..6], [0, 2, 4, 10, 12, 14]);
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..15).collect::<Vec<_>>());
+    let g = grid(Scale::Classroom, "buggy_share=0:1:5", "capacity_headroom=2:8:3", 6);
+    let mut s = Sweeper::new(g);
+    while s.finished() < 6 {
+        s.advance(60);
+    }
+    let known: Vec<usize> = s.cells().iter().enumerate().filter(|(_, c)| c.is_some()).map(|(i, _)| i).collect();
+    assert_eq!(known, [0, 2, 4, 10, 12, 14]);
 }
 
 #[test]
