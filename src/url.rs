@@ -37,6 +37,8 @@ pub struct UrlState {
     pub embed: bool,
     pub controls: Controls,
     pub theme: Theme,
+    /// The tipping-point map's panel, axes and outcome (`panel`, `tx`, `ty`, `tm`).
+    pub map: crate::tipping::MapLink,
     /// One line per rejected key or value, naming it and what was used instead.
     pub notices: Vec<String>,
 }
@@ -92,7 +94,7 @@ impl Reader {
         let mut scenario = Scenario::preset_at(name, scale).unwrap_or_else(|_| unreachable_scenario());
         let mut unknown = vec![];
         for (k, v) in self.pairs.clone() {
-            if RESERVED.contains(&k.as_str()) {
+            if RESERVED.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) {
                 continue;
             }
             if k == "seed" || Params::KEYS.contains(&k.as_str()) {
@@ -139,10 +141,12 @@ pub fn parse(query: &str) -> UrlState {
         "dark" => Some(Theme::Dark),
         _ => None,
     });
+    let pairs = r.pairs.clone();
+    let map = crate::tipping::MapLink::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
     // Rejected values first, in the order of the keys above; unknown keys last.
     let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("unknown parameter, ignored."));
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, notices }
+    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, notices }
 }
 
 fn unreachable_scenario() -> Scenario {

@@ -56,6 +56,7 @@ pub mod run;
 pub mod scenario;
 mod snapshot;
 mod step;
+pub mod sweep;
 pub mod theory;
 pub mod world;
 
