@@ -4,7 +4,7 @@
 //! rebuilds the run from the start and returns to the same minute.
 
 use leptos::prelude::*;
-use overlay_sim::world::state as sn;
+use overlay_sim::SlotState;
 use overlay_sim::{Action, RetryPolicy};
 
 use super::controls::add_mega;
@@ -17,7 +17,7 @@ fn most_loaded(state: AppState) -> Option<u32> {
     state.history.with_value(|h| {
         let s = h.world().snapshot();
         (0..s.ordinary.min(s.sn_state.len()).min(s.sn_load.len()))
-            .filter(|&i| s.sn_state[i] == sn::ALIVE)
+            .filter(|&i| s.sn_state[i] == SlotState::Alive)
             .max_by(|&a, &b| s.sn_load[a].total_cmp(&s.sn_load[b]))
             .map(|i| i as u32)
     })
