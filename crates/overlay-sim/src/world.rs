@@ -112,7 +112,11 @@ impl World {
         let clients_mean = (p.peers.max(1) as f64 / n_ord as f64) as f32;
         let layout = Layout::new(&p, n_ord, &mut rng);
         let unit = normal_unit(&p);
-        let (mut cap, want_degree) = capacities(&p, &layout, clients_mean * unit, &mut rng);
+        // Capacity is sized to what a *serving* supernode carries: at steady state a share of
+        // the slots is between hosts (longer-lived hosts at the miniature scales, fewer gaps).
+        let gap = f64::from(crate::step::VACANCY_GAP + p.promotion_min);
+        let serving = 1.0 - gap / (f64::from(p.sn_session_min) + gap);
+        let (mut cap, want_degree) = capacities(&p, &layout, clients_mean * unit / serving as f32, &mut rng);
         cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / client_share());
         let mut x = layout.x;
         let mut y = layout.y;
@@ -221,7 +225,7 @@ impl World {
             gr.retry[0] = (e - total as f64).max(0.0);
             gr.retry_buggy = gr.retry[0] * gr.buggy_share;
             gr.service = 1.0;
-            gr.ready = crate::step::READY_SHARE * gr.size() as f64;
+            gr.ready = (crate::step::READY_SHARE * gr.size() as f64).max(1.0);
         }
     }
 

@@ -21,7 +21,7 @@ impl World {
             gr.service = if e > 0.0 { gr.attached / e } else { 1.0 };
             // New candidates: about twice what normal host churn needs, from the clients
             // running here (connected or not: a client decides for itself that it can serve).
-            let most = READY_SHARE * gr.size() as f64;
+            let most = (READY_SHARE * gr.size() as f64).max(1.0);
             let running = if e > 0.0 { ((gr.attached + gr.retrying()) / e).min(1.0) } else { 0.0 };
             gr.ready = (gr.ready + ready_pace() * gr.size() as f64 / f64::from(self.p.sn_session_min.max(1)) * running).min(most);
             let next = gr.state.next(gr.service);
