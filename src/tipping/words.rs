@@ -24,18 +24,9 @@ pub fn label(param: &str) -> &str {
     }
 }
 
-/// A parameter's value as a reader would say it.
+/// A parameter's value as a reader would say it (the words the sandbox uses too).
 pub fn value(param: &str, v: f64) -> String {
-    match param {
-        "buggy_share" | "crash_fraction" | "mega_reach" => format!("{:.0}%", v * 100.0),
-        // Capacity is 1 + headroom times the normal peak load (as in the sandbox).
-        "capacity_headroom" => format!("{:.1}×", 1.0 + v),
-        "restart_delay_min" | "user_restart_min" => format!("{v:.0} min"),
-        "mega_first_wave_min" => format!("{:.1} h in", v / 60.0),
-        "login_capacity" => format!("{v:.2}×"),
-        "attempts_per_min" | "probe_fanout" | "capacity_spread" => format!("{v:.1}"),
-        _ => format!("{v}"),
-    }
+    crate::view::format::param_value(param, v)
 }
 
 /// "Trough 12%" and the time back, for one cell.
