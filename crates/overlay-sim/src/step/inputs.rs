@@ -2,7 +2,7 @@
 
 use crate::scenario::Scripted;
 use crate::slot::{Cause, SlotState};
-use crate::world::{World, client_share};
+use crate::world::{World, CLIENT_SHARE};
 use crate::{Action, Event, EventKind};
 use std::sync::Arc;
 
@@ -145,7 +145,7 @@ impl World {
         for i in self.n_ord..self.state.len() {
             if self.state[i].serving() {
                 if let Some(r) = room.get_mut(self.group_of[i] as usize) {
-                    *r += f64::from(self.cap[i] * client_share()) - f64::from(self.attached[i]);
+                    *r += f64::from(self.cap[i] * CLIENT_SHARE) - f64::from(self.attached[i]);
                 }
             }
         }
