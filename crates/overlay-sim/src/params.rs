@@ -477,8 +477,13 @@ impl Params {
     }
 }
 
+/// The operator's megas at a scale: one per 80 supernodes (600 at real scale: "hundreds"),
+/// and at least two per neighbourhood, so that in a miniature every wave can reach the dead
+/// neighbourhoods, as the real waves reached every region.
 fn default_megas(supernodes: u32) -> u32 {
-    (supernodes / 80).max(4)
+    let n = supernodes as usize;
+    let groups = n.div_ceil(crate::group::group_size(n).max(1)) as u32;
+    (supernodes / 80).max(2 * groups).max(4)
 }
 
 #[cfg(test)]

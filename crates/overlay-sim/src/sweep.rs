@@ -11,7 +11,7 @@
 //! use overlay_sim::{Scale, Scenario};
 //! let base = Scenario::preset_at("dec-2010", Scale::Classroom).unwrap();
 //! let x = Axis::parse("buggy_share=0:1:3").unwrap();
-//! let y = Axis::parse("capacity_headroom=2:8:2").unwrap();
+//! let y = Axis::parse("capacity_headroom=2:5:2").unwrap();
 //! let sweep = Grid::new(base, x, y, 6).unwrap().run();
 //! assert_eq!(sweep.cells.len(), 6);
 //! ```
@@ -138,7 +138,7 @@ impl Axis {
     pub fn suggested(param: &str, base: &Params) -> Option<Axis> {
         let (from, to) = match param {
             "buggy_share" | "crash_fraction" | "mega_reach" => (0.0, 1.0),
-            "capacity_headroom" => (2.0, 8.0),
+            "capacity_headroom" => (2.0, 5.0),
             "capacity_spread" => (0.0, 2.0),
             "restart_delay_min" => (0.0, 120.0),
             "attempts_per_min" => (1.0, 6.0),

@@ -414,8 +414,9 @@ fn capacities(p: &Params, layout: &Layout, unit_load: f32, rng: &mut Rng) -> (Ve
         let ln = libm::exp(sigma * z - sigma * sigma / 2.0);
         let h = h_min().min(mean) + (mean - h_min()).max(0.0) * ln;
         cap.push(h as f32 * unit_load);
-        // Stronger hosts keep more mesh links: degree grows with capacity (at least 2).
-        want.push(((3.0 * libm::pow(h / mean, 0.6)).round() as u32).clamp(2, 60));
+        // Stronger hosts keep more mesh links: degree grows with the host's own strength (its
+        // log-normal factor, not the floor every supernode must clear), at least 2.
+        want.push(((3.0 * ln).round() as u32).clamp(2, 60));
     }
     (cap, want)
 }

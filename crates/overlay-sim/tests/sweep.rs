@@ -91,7 +91,7 @@ fn an_unfinished_map_already_has_its_coarse_grid() {
 #[test]
 fn more_buggy_clients_lose_more_and_more_headroom_loses_less() {
     // City scale, 7×7 over the ranges the map shows by default, two days like the page.
-    let s = grid(Scale::City, "buggy_share=0:1:7", "capacity_headroom=2:8:7", 48).run();
+    let s = grid(Scale::City, "buggy_share=0:1:7", "capacity_headroom=2:5:7", 48).run();
     let lost: Vec<f64> = s.cells.iter().map(|c| c.user_hours_lost).collect();
     let xs: Vec<f64> = s.cells.iter().map(|c| c.x).collect();
     let ys: Vec<f64> = s.cells.iter().map(|c| c.y).collect();

@@ -43,7 +43,7 @@ impl World {
         let alive_all: u32 = self.groups.iter().map(|g| g.alive).sum();
         // A bootstrap server hands out addresses of live supernodes: an attempt with them
         // gets through where any of those is accepting.
-        let p_boot = 1.0 - libm::pow(1.0 - f64::from(accepting_all) / f64::from(alive_all.max(1)), fanout);
+        let p_boot = 1.0 - libm::pow(1.0 - (f64::from(accepting_all) / f64::from(alive_all.max(1))).min(1.0), fanout);
         let rates = rates_of(self);
         let granted = self.bootstrap_share(&rates);
         let mega_room = self.mega_room_by_group();
@@ -51,8 +51,9 @@ impl World {
         for (gi, (g, m)) in self.groups.iter().zip(gm.iter_mut()).enumerate() {
             let size = g.size().max(1) as f64;
             let (near_acc, near_size) = self.near_totals(gi);
-            let acc_near = near_acc / near_size.max(1.0);
-            let p_local = 1.0 - libm::pow(1.0 - f64::from(g.accepting) / size, fanout * loc);
+            // Shares stay in 0..=1 (megas accept too), or a fractional fan-out powers a negative.
+            let acc_near = (near_acc / near_size.max(1.0)).min(1.0);
+            let p_local = 1.0 - libm::pow(1.0 - (f64::from(g.accepting) / size).min(1.0), fanout * loc);
             let p_near = 1.0 - libm::pow(1.0 - acc_near, fanout * (1.0 - loc));
             let p_ord = 1.0 - (1.0 - p_local) * (1.0 - p_near);
             let p_mega = if mega_room[gi] >= 1.0 { p.mega_reach } else { 0.0 };
