@@ -456,3 +456,49 @@ fn StoryNav(r: Reading) -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use overlay_sim::{GroupState, History, Scale, Scenario};
+
+    fn city(story: &Story) -> History {
+        History::new(Scenario::preset_at(story.scenario, Scale::City).expect("preset"))
+    }
+
+    #[test]
+    fn every_step_says_what_the_run_shows_at_its_minute() {
+        for story in [STORY_DEC_2010, STORY_AUG_2007] {
+            let mut h = city(&story);
+            let mut steps = story.steps.to_vec();
+            steps.sort_by_key(|s| s.minute);
+            for s in steps {
+                h.seek(s.minute);
+                let Some(said) = s.now else { continue };
+                let text = said(&Now::of(&h));
+                assert!(text.starts_with("In the model") && text.ends_with('.'), "{}: {text}", s.title);
+                assert!(!text.contains("NaN") && !text.contains("inf"), "{}: {text}", s.title);
+            }
+        }
+    }
+
+    #[test]
+    fn the_spread_step_counts_the_groups_the_map_draws() {
+        let step = STORY_DEC_2010.steps.iter().find(|s| s.title.contains("group by group")).expect("the spread step");
+        let mut h = city(&STORY_DEC_2010);
+        h.seek(step.minute);
+        let groups = h.world().groups();
+        let down = groups.iter().filter(|g| g.state == GroupState::Down).count();
+        let text = step.now.map(|f| f(&Now::of(&h))).unwrap_or_default();
+        assert!(down > 0, "the storm has taken no group down by {}", step.minute);
+        assert!(text.contains(&format!("{down} of {} cache groups", groups.len())), "{text}");
+        assert!(text.contains("the first cache group fell at "), "{text}");
+    }
+
+    #[test]
+    fn no_step_apologises_for_the_model() {
+        for s in STORY_DEC_2010.steps.iter().chain(STORY_AUG_2007.steps) {
+            assert!(!s.body.contains("In this model") && !s.body.contains("in reality"), "{}", s.title);
+        }
+    }
+}
