@@ -82,5 +82,27 @@ describe('the Dec 2010 outage at real and city scale', () => {
       assert.ok(online >= 0.9, `12:00 on 24 Dec: only ${(online * 100).toFixed(0)}% online`);
       await page.close();
     });
+
+    test(`${scale}: every story step says what the run shows (story screenshots)`, async () => {
+      const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=${scale}&step=1`, { width: 1280, height: 900 });
+      const panel = page.locator('[data-story-step]').first();
+      for (let step = 1; ; step++) {
+        await page.waitForFunction((n) => document.querySelector('[data-story-step]')?.dataset.storyStep === String(n), step);
+        const m = Number(await page.locator('[data-minute]').first().getAttribute('data-minute'));
+        await drawnAt(page, m);
+        const now = tid(page, 'story-now');
+        if (await now.count()) {
+          const words = await now.innerText();
+          assert.match(words, /^In the model/, `step ${step}: ${words}`);
+          assert.doesNotMatch(words, /NaN|undefined|inf/, `step ${step}: ${words}`);
+        }
+        await panel.screenshot({ path: join(ARTIFACTS, `dec2010-${scale}-story-${step}.png`) });
+        const next = tid(page, 'story-next');
+        if (/sandbox/i.test(await next.innerText())) break;
+        await next.click();
+      }
+      assert.deepEqual(page.errors, []);
+      await page.close();
+    });
   }
 });
