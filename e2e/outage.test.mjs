@@ -88,8 +88,10 @@ describe('the Dec 2010 outage at real and city scale', () => {
       const panel = page.locator('[data-story-step]').first();
       for (let step = 1; ; step++) {
         await page.waitForFunction((n) => document.querySelector('[data-story-step]')?.dataset.storyStep === String(n), step);
-        const m = Number(await page.locator('[data-minute]').first().getAttribute('data-minute'));
+        // The step's own minute, once the clock has computed its way there and drawn it.
+        const m = Number(await panel.getAttribute('data-story-minute'));
         await drawnAt(page, m);
+        await sleep(300);
         const now = tid(page, 'story-now');
         if (await now.count()) {
           const words = await now.innerText();

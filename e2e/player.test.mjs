@@ -105,7 +105,7 @@ describe('player', () => {
 
   test('the story moves the clock to its moments and highlights them', async () => {
     const page = await open();
-    const minutes = [240, 270, 285, 300, 360, 600, 960, 1440, 2280, 265];
+    const minutes = [240, 275, 285, 320, 360, 600, 960, 1440, 2400, 265];
     const story = page.locator('[data-story-step]').first();
     for (let i = 0; i < minutes.length; i++) {
       await tid(page, 'story-next').click();

@@ -79,7 +79,7 @@ pub const STORY_DEC_2010: Story = Story {
         Step {
             minute: 240,
             title: "A network run by its users",
-            body: "16:00 UTC, a Wednesday before Christmas: about 23 million people are signed in to Skype, a normal daily peak. \
+            body: "16:00 UTC, a Wednesday before Christmas. At a normal daily peak about 23 million people are signed in to Skype. \
                    Skype's own servers only check logins. Presence, search and setting up calls are done by supernodes — \
                    ordinary users' computers with a public address and spare bandwidth, promoted without being asked. \
                    About 48,000 of them each look after several hundred clients. A client's host cache holds up to ~200 supernodes \
@@ -89,7 +89,7 @@ pub const STORY_DEC_2010: Story = Story {
             focus: Focus::Alive,
         },
         Step {
-            minute: 270,
+            minute: 275,
             title: "A cluster of servers falls behind",
             body: "Around 16:30 a cluster of Skype's support servers for offline instant messages becomes overloaded and \
                    starts answering late. On its own that would only delay some chat messages.",
@@ -111,12 +111,12 @@ pub const STORY_DEC_2010: Story = Story {
             focus: Focus::Crashed,
         },
         Step {
-            minute: 300,
+            minute: 320,
             title: "The survivors are swamped",
             body: "Every client whose supernode vanished tries to reconnect — first to the other supernodes in its host cache, \
                    its own cache group — and users restart their crashed Skype. Losing a quarter of the supernodes would by itself \
-                   raise the load on the rest by only a third (1 / (1 − 0.25) = 1.33×, our arithmetic); the reconnect storm brought \
-                   the remaining supernodes about 100 times their normal load. A built-in safeguard shuts a supernode down when its \
+                   raise the load on the rest by only a third (1 / (1 − 0.25) = 1.33×, our arithmetic); Skype reported that the \
+                   reconnect storm brought the remaining supernodes about 100 times their normal load. A built-in safeguard shuts a supernode down when its \
                    load is excessive, to protect its host — orphaning its clients too.",
             now: Some(|n| {
                 let serving = if n.m.supernodes_alive == 0 {
@@ -163,7 +163,7 @@ pub const STORY_DEC_2010: Story = Story {
                    creating hundreds of \"mega-supernodes\", added in waves, and switch group video off to cut the load. \
                    Unlike users' computers, these do not shut themselves down, but each holds a limited number of clients: \
                    they go first to the groups with the most users without service.",
-            now: Some(|n| format!("In the model now: {} mega-supernodes serving; {}.", count(f64::from(n.m.mega_supernodes)), n.groups_line())),
+            now: Some(|n| format!("In the model now: {} serving; {}.", megas(n.m.mega_supernodes), n.groups_line())),
             source: "Rabbe's post-mortem; Kortchinsky 2012 (by 2012 Skype ran its supernodes itself)",
             focus: Focus::Megas,
         },
@@ -178,7 +178,7 @@ pub const STORY_DEC_2010: Story = Story {
             focus: Focus::Chart("online"),
         },
         Step {
-            minute: 2280,
+            minute: 2400,
             title: "24 December: full service",
             body: "Skype reported service fully restored on 24 December. Two years later it ran its supernodes on its own servers.",
             now: Some(|n| format!("In the model now: {}; {}.", n.service(), n.groups_line())),
@@ -254,6 +254,11 @@ pub const STORY_AUG_2007: Story = Story {
     ],
 };
 
+/// "1 mega-supernode", "150 mega-supernodes".
+fn megas(n: u32) -> String {
+    if n == 1 { "1 mega-supernode".into() } else { format!("{} mega-supernodes", count(f64::from(n))) }
+}
+
 /// The story told for a scenario, if any.
 pub fn story_for(scenario: &str) -> Option<Story> {
     [STORY_DEC_2010, STORY_AUG_2007].into_iter().find(|s| s.scenario == scenario)
@@ -267,12 +272,12 @@ fn now(state: AppState) -> Now {
 /// One line of live numbers, so the text can be checked against the model at that moment.
 fn live_line(n: &Now) -> String {
     format!(
-        "Now: {:.0}% of expected users have service · {} of {} cache groups down · {} supernodes serving · {} mega-supernodes · signalling {} normal",
+        "Now: {:.0}% of expected users have service · {} of {} cache groups down · {} supernodes serving · {} · signalling {} normal",
         n.m.online_fraction() * 100.0,
         n.down,
         n.groups,
         n.supernodes(),
-        count(f64::from(n.m.mega_supernodes)),
+        megas(n.m.mega_supernodes),
         n.signalling()
     )
 }
@@ -361,6 +366,7 @@ pub fn StoryPanel() -> impl IntoView {
             class="story panel"
             aria-labelledby="story-title"
             data-story-step=move || step.get().map(|i| (i + 1).to_string()).unwrap_or_default()
+            data-story-minute=move || r.current().map(|s| s.minute.to_string()).unwrap_or_default()
         >
             <h2 id="story-title">{move || story.get().map_or("The story", |s| s.title)}</h2>
             <Show
