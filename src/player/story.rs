@@ -151,7 +151,7 @@ pub const STORY_DEC_2010: Story = Story {
             body: "A restarted supernode takes a while before it is usable, and in a group that is down each one that comes back meets \
                    the storm. The login servers still work, but a signed-in client without a supernode has no service: the central part \
                    of the system cannot stand in for the missing supernodes. Failing clients wait longer and longer between attempts, \
-                   and many users give up for the night. The outage was partial: some users kept service throughout.",
+                   and many users give up for the night. In 2010 the outage was partial: some users kept service throughout.",
             now: Some(|n| format!("In the model now: {}; {}; {} users have given up for now.", n.service(), n.groups_line(), n.gave_up())),
             source: "Rabbe's post-mortem; Baset & Schulzrinne 2006",
             focus: Focus::LoginServers,
@@ -226,12 +226,15 @@ pub const STORY_AUG_2007: Story = Story {
             body: "A previously unseen bug in the network's resource allocation algorithm keeps the peer-to-peer network from healing: \
                    here, no peer can be promoted to replace the supernodes lost. \
                    Measurements during the outage showed about 3× the signalling traffic and clients contacting about 10× more peers.",
-            now: Some(|n| format!("In the model now: {}; {}; signalling at {} normal.", n.service(), n.groups_line(), n.signalling())),
+            now: Some(|n| {
+                let load = if n.m.supernodes_alive > 0 { format!("; signalling at {} normal", n.signalling()) } else { String::new() };
+                format!("In the model now: {}; {}{load}.", n.service(), n.groups_line())
+            }),
             source: "Skype's statement; Rossi, Mellia & Meo, \"Evidences behind Skype outage\", ICC 2009",
             focus: Focus::Chart("signalling"),
         },
         Step {
-            minute: 2520,
+            minute: 2880,
             title: "The fix",
             body: "Skype was unavailable for most users for about two days, until Skype fixed the bug. \
                    Here peers can be promoted to supernode again from then on, and the supernode layer regrows group by group.",
@@ -272,13 +275,16 @@ fn now(state: AppState) -> Now {
 /// One line of live numbers, so the text can be checked against the model at that moment.
 fn live_line(n: &Now) -> String {
     format!(
-        "Now: {:.0}% of expected users have service · {} of {} cache groups down · {} supernodes serving · {} · signalling {} normal",
+        "Now: {:.0}% of expected users have service · {} of {} cache groups down · {} supernodes serving · {} · signalling {}",
         n.m.online_fraction() * 100.0,
         n.down,
         n.groups,
         n.supernodes(),
         megas(n.m.mega_supernodes),
-        n.signalling()
+        match n.signalling().as_str() {
+            "—" => "— (no supernode serving)".to_string(),
+            x => format!("{x} normal"),
+        }
     )
 }
 

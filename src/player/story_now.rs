@@ -74,11 +74,16 @@ impl Now {
     /// "152 of 240 cache groups are down, 3 in a storm, 85 healthy" (zero parts left out).
     pub fn groups_line(&self) -> String {
         let healthy = self.groups.saturating_sub(self.down + self.storm + self.recovering);
+        let all = |state: &str| match self.groups {
+            1 => format!("its one cache group is {state}"),
+            2 => format!("both cache groups are {state}"),
+            n => format!("all {n} cache groups are {state}"),
+        };
         if healthy == self.groups {
-            return format!("all {} cache groups are healthy", self.groups);
+            return all("healthy");
         }
         if self.down == self.groups {
-            return format!("all {} cache groups are down", self.groups);
+            return all("down");
         }
         let parts: Vec<String> = [(self.storm, "in a storm"), (self.recovering, "recovering"), (healthy, "healthy")]
             .into_iter()
@@ -104,8 +109,9 @@ impl Now {
     pub fn gave_up(&self) -> String {
         count(self.m.gave_up as f64)
     }
+    /// "3.7×" the normal signalling on a serving supernode; "—" when none serves.
     pub fn signalling(&self) -> String {
-        times(self.m.signalling_ratio)
+        if self.m.supernodes_alive + self.m.mega_supernodes == 0 { "—".into() } else { times(self.m.signalling_ratio) }
     }
 }
 
@@ -146,5 +152,10 @@ mod tests {
         assert_eq!(n.service(), "no user has service");
         n.down = n.groups;
         assert_eq!(n.groups_line(), format!("all {} cache groups are down", n.groups));
+        (n.groups, n.down, n.storm, n.recovering) = (2, 2, 0, 0);
+        assert_eq!(n.groups_line(), "both cache groups are down");
+        n.m.supernodes_alive = 0;
+        n.m.mega_supernodes = 0;
+        assert_eq!(n.signalling(), "—", "no signalling ratio without a serving supernode");
     }
 }
