@@ -62,7 +62,7 @@ async fn the_story_moves_the_clock_and_highlights() {
     click(&host, "[data-testid=story-next]");
     click(&host, "[data-testid=story-next]");
     sleep(20).await;
-    assert_eq!(state.minute.get_untracked(), 270);
+    assert_eq!(state.minute.get_untracked(), 275);
     assert!(state.highlight.get_untracked().is_some(), "step 2 points at the offline-IM servers");
     let panel = host.query_selector("[data-story-step]").ok().flatten().expect("story panel");
     assert_eq!(panel.get_attribute("data-story-step").as_deref(), Some("2"));

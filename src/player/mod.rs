@@ -9,6 +9,7 @@ mod keyboard;
 mod progress;
 mod sandbox;
 mod story;
+mod story_now;
 mod timeline;
 
 use crate::app_state::SPEEDS;

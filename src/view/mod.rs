@@ -8,6 +8,7 @@ pub mod charts;
 pub mod colors;
 pub mod draw;
 pub mod format;
+pub mod groups;
 pub mod inspector;
 pub mod legend;
 pub mod moments;
