@@ -148,6 +148,7 @@ pub fn SandboxPanel() -> impl IntoView {
                 ": the run forks there and the original stays as a faint ghost in the charts."
                 {move || forked().then_some(" (forked)")}
             </p>
+            <Comparison/>
             <Actions/>
             <h3>"Change the rules from now on"</h3>
             <p class="hint">"Settings marked ↺ shape the network itself: changing one replays the run from the start with it and comes back to this minute."</p>
@@ -156,6 +157,34 @@ pub fn SandboxPanel() -> impl IntoView {
             <p class="hint">"The operator's waves are planned when a run starts, so this replays the run from the start with the new plan and comes back to this minute."</p>
             <MegaPlan/>
         </section>
+    }
+}
+
+/// The what-if against the original run: the original computing (with its progress), then
+/// users' hours without service in both.
+#[component]
+fn Comparison() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    let line = move || {
+        state.revision.track();
+        state.minute.track();
+        state.history.with_value(|h| {
+            let ghost = h.ghost()?;
+            let n = ghost.len().min(h.series().len()) as u32;
+            crate::whatif::summary(ghost, h.series(), |_| pretty_clock(&h.world().clock_label(n)))
+        })
+    };
+    view! {
+        <Show when=move || clock.ghost_progress.with(Option::is_some)>
+            <p class="hint" role="status" data-testid="ghost-progress">
+                "Computing the original run for comparison… "
+                {move || clock.ghost_progress.get().map(|p| format!("{:.0}%", p.fraction() * 100.0))}
+            </p>
+        </Show>
+        <Show when=move || line().is_some()>
+            <p class="whatif-summary" data-testid="whatif-summary">{line}</p>
+        </Show>
     }
 }
 
