@@ -74,7 +74,7 @@ fn Pacing() -> impl IntoView {
             title="Skip to just before the next event (Shift+N)"
             on:click=move |_| super::keyboard::skip_to_next_event(state, clock)
         >
-            <span aria-hidden="true">"⏭"</span>
+            {icon("M4 5v14l8-7zM12 5v14l8-7zM20 5h2v14h-2z")}
             <span class="ctl-text">"Next event"</span>
         </button>
         <label class="field field-slow" title="Play at most 2 simulated minutes a second around each event">
@@ -232,7 +232,7 @@ fn ScaleSelect() -> impl IntoView {
 }
 
 /// A 24×24 icon drawn in the text colour (no icon font: system fonts lack the media glyphs).
-fn icon(d: &'static str) -> impl IntoView {
+pub fn icon(d: &'static str) -> impl IntoView {
     view! {
         <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
             <path d=d fill="currentColor"></path>

@@ -81,9 +81,9 @@ fn CaptionStep(n: Narrator, s: Step) -> impl IntoView {
     let at = move || n.step.get().map_or(0, |i| i + 1);
     view! {
         <div class="caption-head">
-            <button type="button" class="btn btn-small" data-testid="story-back" aria-label="Previous step" disabled=move || at() <= 1 on:click=move |_| { n.go(-1); }>"←"</button>
+            <button type="button" class="btn btn-small" data-testid="story-back" aria-label="Previous step" disabled=move || { at() <= 1 } on:click=move |_| { n.go(-1); }>"←"</button>
             <strong class="caption-title">{move || format!("{}/{} · ", at(), n.total())}{s.title}</strong>
-            <button type="button" class="btn btn-small btn-primary" data-testid="story-next" aria-label="Next step" disabled=move || at() >= n.total() on:click=move |_| { n.go(1); }>"→"</button>
+            <button type="button" class="btn btn-small btn-primary" data-testid="story-next" aria-label="Next step" disabled=move || { at() >= n.total() } on:click=move |_| { n.go(1); }>"→"</button>
         </div>
         <p class="caption-text" data-testid="story-text">{s.body}</p>
     }
@@ -95,7 +95,7 @@ pub fn PresentButton() -> impl IntoView {
     let Some(Presenting(on)) = use_context::<Presenting>() else { return ().into_any() };
     view! {
         <button type="button" class="ctl ctl-present" data-testid="present" title="Full-screen presenter view (Esc leaves)" on:click=move |_| set_presenting(on, true)>
-            <span aria-hidden="true">"⛶"</span>
+            {super::controls::icon("M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z")}
             <span class="ctl-text">"Present"</span>
         </button>
     }
