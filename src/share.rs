@@ -143,13 +143,22 @@ pub fn SharePanel() -> impl IntoView {
         state.acted.track();
         iframe_snippet(&state)
     };
-    let png = move |_| {
-        let canvas = web_sys::window()
+    let map = || {
+        web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector("canvas.stage").ok().flatten())
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        match canvas.and_then(|c| c.to_data_url().ok()) {
-            Some(data) => download(&data, &format!("supernode-storm-{}.png", state.minute.get_untracked())),
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+    };
+    let png = move |_| match map().and_then(|c| c.to_data_url().ok()) {
+        Some(data) => download(&data, &format!("supernode-storm-{}.png", state.minute.get_untracked())),
+        None => state.notify("Could not capture the view."),
+    };
+    // The map with the clock, the scenario, a legend and the source line under it.
+    let captioned = move |_| {
+        let m = state.minute.get_untracked();
+        let (title, clock) = state.history.with_value(|h| (h.scenario().title.clone(), crate::player::pretty_clock(&h.world().clock_label(m))));
+        match map().and_then(|c| crate::view::captioned::captioned_png(&c, &title, &clock, &base_href())) {
+            Some(data) => download(&data, &format!("supernode-storm-{m}-captioned.png")),
             None => state.notify("Could not capture the view."),
         }
     };
@@ -179,6 +188,7 @@ pub fn SharePanel() -> impl IntoView {
             </label>
             <button type="button" data-testid="copy-embed" on:click=move |_| copy_text(iframe_snippet(&state), state, "embed code")>"Copy embed code"</button>
             <button type="button" data-testid="download-png" on:click=png>"Download PNG"</button>
+            <button type="button" data-testid="download-png-captioned" on:click=captioned>"PNG with caption"</button>
             <button type="button" data-testid="download-csv" on:click=csv>"Download CSV"</button>
         </details>
     }

@@ -4,6 +4,7 @@
 
 pub mod anim;
 pub mod camera;
+pub mod captioned;
 pub mod charts;
 pub mod colors;
 pub mod draw;
