@@ -42,9 +42,17 @@ fn apply(state: AppState, clock: Clock, spec: &'static ParamSpec, value: &str) {
     replay(state, clock, sc);
 }
 
-/// The current value of a parameter as text (live changes included once they took effect).
+/// The current value of a parameter as text: a change made at this minute (the model applies
+/// it from the next one), else the world's.
 fn param(state: AppState, key: &str) -> String {
-    state.history.with_value(|h| h.world().params().get(key)).unwrap_or_default()
+    let now = state.history.with_value(|h| h.minute());
+    let pending = state.acted.with_untracked(|log| {
+        log.iter().rev().find_map(|a| match &a.action {
+            Action::Set { key: k, value } if a.minute == now && k == key => Some(value.clone()),
+            _ => None,
+        })
+    });
+    pending.or_else(|| state.history.with_value(|h| h.world().params().get(key))).unwrap_or_default()
 }
 
 /// A parameter's value in words, from its text.
