@@ -185,8 +185,11 @@ describe('presenter', () => {
     assert.match(await tid(page, 'embed-snippet').inputValue(), /buggy_share=0\.65%40280/);
     assert.ok(await until(async () => (await tid(page, 'whatif-summary').count()) > 0, 20000), 'the original is computed and compared');
     assert.match(await tid(page, 'whatif-summary').innerText(), /original .* h, yours .* h/);
-    assert.match(await page.locator('.event-log').innerText(), /Users on 5\.0\.0\.152 changed: 50% → 65%/);
     const link = await tid(page, 'permalink').inputValue();
+    // The change takes effect the next minute: the event log names it, with both values.
+    await tid(page, 'step').click();
+    assert.ok(await until(async () => /Users on 5\.0\.0\.152 changed: 50% → 65%/.test(await page.locator('.event-log').innerText()), 3000),
+      await page.locator('.event-log').innerText());
     await page.close();
 
     const back = await openPage(browser, link);

@@ -70,6 +70,7 @@ fn ParamControl(spec: &'static ParamSpec) -> impl IntoView {
     let value = RwSignal::new(param(state, key));
     Effect::new(move |_| {
         state.revision.track();
+        state.acted.track();
         value.set(param(state, key));
     });
     let id = format!("sb-{key}");
