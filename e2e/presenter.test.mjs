@@ -197,7 +197,7 @@ describe('presenter', () => {
       `reopened: ${await tid(back, 'permalink').inputValue()}`);
     assert.equal(await back.locator('input[data-param="buggy_share"]').inputValue(), '0.65');
     assert.ok(await until(async () => (await tid(back, 'whatif-summary').count()) > 0, 20000));
-    await back.locator('.sandbox').first().scrollIntoViewIfNeeded();
+    await tid(back, 'whatif-summary').scrollIntoViewIfNeeded();
     await back.screenshot({ path: join(ARTIFACTS, 'whatif-reopened.png') });
     assert.deepEqual(back.errors, []);
     await back.close();
