@@ -16,6 +16,7 @@ pub mod share;
 pub mod tipping;
 pub mod url;
 pub mod view;
+pub mod whatif;
 
 use leptos::prelude::*;
 

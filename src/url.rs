@@ -39,6 +39,10 @@ pub struct UrlState {
     pub theme: Theme,
     /// The tipping-point map's panel, axes and outcome (`panel`, `tx`, `ty`, `tm`).
     pub map: crate::tipping::MapLink,
+    /// Sandbox actions to replay, by the minute they were taken (`crate::whatif`).
+    pub whatifs: Vec<(u32, overlay_sim::Action)>,
+    /// An embed's legend open over the map (`legend=1`).
+    pub legend: bool,
     /// One line per rejected key or value, naming it and what was used instead.
     pub notices: Vec<String>,
 }
@@ -47,6 +51,7 @@ pub struct UrlState {
 struct Reader {
     pairs: Vec<(String, String)>,
     notices: Vec<String>,
+    whatifs: Vec<(u32, overlay_sim::Action)>,
 }
 
 /// Echoes a value as plain text: no control characters, no markup look-alikes.
@@ -58,8 +63,8 @@ impl Reader {
     fn new(query: &str) -> Reader {
         let q = query.strip_prefix('?').unwrap_or(query);
         match serde_urlencoded::from_str(q) {
-            Ok(pairs) => Reader { pairs, notices: vec![] },
-            Err(_) => Reader { pairs: vec![], notices: vec!["The link's query could not be read; showing the defaults.".to_string()] },
+            Ok(pairs) => Reader { pairs, notices: vec![], whatifs: vec![] },
+            Err(_) => Reader { pairs: vec![], notices: vec!["The link's query could not be read; showing the defaults.".to_string()], whatifs: vec![] },
         }
     }
     /// The last value given for `key`.
@@ -98,6 +103,13 @@ impl Reader {
             if RESERVED.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) {
                 continue;
             }
+            if crate::whatif::is_whatif(&k, &v) {
+                match crate::whatif::parse_pair(&k, &v, MAX_MINUTE) {
+                    Ok(w) => self.whatifs.push(w),
+                    Err(why) => self.notices.push(format!("{}: '{}' is not a valid what-if ({why}); ignored.", plain(&k, 30), plain(&v, 40))),
+                }
+                continue;
+            }
             if overlay_sim::params::spec(&k).is_some() {
                 if let Err(e) = scenario.set(&k, &v) {
                     let used = scenario.params.get(&k).unwrap_or_default();
@@ -128,7 +140,7 @@ impl Reader {
 }
 
 /// Keys that are not model parameters.
-const RESERVED: [&str; 9] = ["scenario", "scale", "t", "speed", "autoplay", "step", "embed", "controls", "theme"];
+const RESERVED: [&str; 10] = ["scenario", "scale", "t", "speed", "autoplay", "step", "embed", "controls", "theme", "legend"];
 
 /// Parses a query string (with or without the leading '?').
 pub fn parse(query: &str) -> UrlState {
@@ -157,12 +169,38 @@ pub fn parse(query: &str) -> UrlState {
         "dark" => Some(Theme::Dark),
         _ => None,
     });
+    let legend = r.flag("legend").unwrap_or(false);
     let pairs = r.pairs.clone();
     let map = crate::tipping::MapLink::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
+    let mut whatifs = std::mem::take(&mut r.whatifs);
+    whatifs.sort_by_key(|w| w.0);
     // Rejected values first, in the order of the keys above; unknown keys last.
     let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("unknown parameter, ignored."));
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, notices }
+    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, whatifs, legend, notices }
+}
+
+/// The keys an embed keeps in its own address, so a reload inside the host page stays an
+/// embed: `embed=1`, and the controls, theme and legend when they are not the default.
+pub fn embed_suffix(u: &UrlState) -> String {
+    if !u.embed {
+        return String::new();
+    }
+    let mut s = String::from("&embed=1");
+    match u.controls {
+        Controls::Minimal => {}
+        Controls::None => s.push_str("&controls=none"),
+        Controls::Full => s.push_str("&controls=full"),
+    }
+    match u.theme {
+        Theme::Auto => {}
+        Theme::Light => s.push_str("&theme=light"),
+        Theme::Dark => s.push_str("&theme=dark"),
+    }
+    if u.legend {
+        s.push_str("&legend=1");
+    }
+    s
 }
 
 fn unreachable_scenario() -> Scenario {
@@ -257,6 +295,19 @@ mod tests {
         assert!(u.notices.iter().any(|n| n.starts_with("peers: '20'") && n.contains("at least as many peers as supernodes")), "{:?}", u.notices);
         assert!(u.scenario.check().is_ok());
         assert_eq!((u.scenario.params.peers, u.scenario.params.supernodes), Scale::Classroom.sizes());
+    }
+
+    #[test]
+    fn what_ifs_and_embed_keys_come_back_from_a_link() {
+        let u = parse("scenario=dec-2010&scale=city&buggy_share=0.75%40280&kill=12%40270&t=300&embed=1&controls=none&legend=1");
+        assert!(u.notices.is_empty(), "{:?}", u.notices);
+        assert_eq!(u.scenario.params.buggy_share, 0.5, "a change at a minute is not the run's setting from the start");
+        assert_eq!(u.whatifs.iter().map(|w| w.0).collect::<Vec<_>>(), vec![270, 280], "in minute order");
+        assert_eq!(embed_suffix(&u), "&embed=1&controls=none&legend=1");
+        assert_eq!(embed_suffix(&parse("t=3")), "");
+        let bad = parse("kill=x%40270&capacity_headroom=2%40280");
+        assert_eq!(bad.notices.len(), 2, "{:?}", bad.notices);
+        assert!(bad.notices[1].starts_with("capacity_headroom:"), "{:?}", bad.notices);
     }
 
     #[test]

@@ -61,8 +61,18 @@ async fn the_story_moves_the_clock_and_highlights() {
     let (host, state, _clock) = mount("dec-2010");
     click(&host, "[data-testid=story-next]");
     click(&host, "[data-testid=story-next]");
-    sleep(20).await;
+    // The step plays its moment from the step before (240) and holds at its own minute.
+    sleep(300).await;
+    let early = state.minute.get_untracked();
+    assert!(state.playing.get_untracked() && (240..275).contains(&early), "playing the moment: at {early}");
+    for _ in 0..100 {
+        if !state.playing.get_untracked() {
+            break;
+        }
+        sleep(100).await;
+    }
     assert_eq!(state.minute.get_untracked(), 275);
+    assert!(!state.playing.get_untracked(), "holds at the step's minute");
     assert!(state.highlight.get_untracked().is_some(), "step 2 points at the offline-IM servers");
     let panel = host.query_selector("[data-story-step]").ok().flatten().expect("story panel");
     assert_eq!(panel.get_attribute("data-story-step").as_deref(), Some("2"));

@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use overlay_sim::SlotState;
 
+use super::narrator::{use_narrator, Narrator as Reading};
 use super::story_now::Now;
 use crate::app_state::{AppState, Highlight};
+use crate::clock::use_clock;
 use crate::view::format::{count, times};
-use crate::clock::{use_clock, Clock, PlayerCommand};
 use crate::url::UrlState;
 
 /// What the view should point at during a step (a plain enum so the steps can be `const`).
@@ -25,7 +26,7 @@ pub enum Focus {
 }
 
 impl Focus {
-    fn highlight(self) -> Option<Highlight> {
+    pub(crate) fn highlight(self) -> Option<Highlight> {
         Some(match self {
             Focus::None => return None,
             Focus::Alive => Highlight::States(vec![SlotState::Alive]),
@@ -288,85 +289,13 @@ fn live_line(n: &Now) -> String {
     )
 }
 
-/// Moves the clock to a step and points the view at what it talks about.
-fn show(state: AppState, clock: Clock, step: &Step) {
-    clock.send(PlayerCommand::Seek(step.minute));
-    state.highlight.set(step.focus.highlight());
-}
-
-/// Focuses the sandbox panel (the story's last step invites the reader there).
-fn open_sandbox() {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("sandbox")) {
-        el.scroll_into_view();
-        if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
-            let _ = el.focus();
-        }
-    }
-}
-
-/// The story of the scenario on show and the step the reader is at.
-#[derive(Clone, Copy)]
-struct Reading {
-    state: AppState,
-    clock: Clock,
-    story: Memo<Option<Story>>,
-    step: RwSignal<Option<usize>>,
-}
-
-impl Reading {
-    /// Moves `delta` steps (from no step, forward starts the story).
-    fn go(self, delta: isize) {
-        let Some(st) = self.story.get_untracked() else { return };
-        let next = match self.step.get_untracked() {
-            None if delta > 0 => Some(0),
-            None => None,
-            Some(i) => i.checked_add_signed(delta).filter(|&j| j < st.steps.len()),
-        };
-        if let Some(j) = next {
-            self.step.set(Some(j));
-            if let Some(s) = st.steps.get(j) {
-                show(self.state, self.clock, s);
-            }
-        }
-    }
-    fn current(self) -> Option<Step> {
-        self.story.get().and_then(|st| self.step.get().and_then(|i| st.steps.get(i).copied()))
-    }
-    fn total(self) -> usize {
-        self.story.get().map_or(0, |s| s.steps.len())
-    }
-}
-
 #[component]
 pub fn StoryPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let step = RwSignal::new(None::<usize>);
+    // The page's narrator (`?step=N` opens the story at step N).
+    let r = use_narrator(state, use_clock(), use_context::<UrlState>().and_then(|u| u.story_step));
+    let (story, step) = (r.story, r.step);
     provide_context(StoryStep(step));
-    // The app state holds the step 1-based, for the URL.
-    Effect::new(move |_| {
-        let s = step.get().map(|i| i + 1);
-        if state.story_step.get_untracked() != s {
-            state.story_step.set(s);
-        }
-    });
-    let story = Memo::new(move |_| story_for(&state.scenario.get()));
-    let r = Reading { state, clock: use_clock(), story, step };
-    // A new scenario leaves the story.
-    let first = StoredValue::new(true);
-    Effect::new(move |_| {
-        state.scenario.track();
-        if !first.get_value() {
-            step.set(None);
-        }
-        first.set_value(false);
-    });
-    // `?step=N` opens the story at step N.
-    if let Some(n) = use_context::<UrlState>().and_then(|u| u.story_step) {
-        if let Some(s) = story.get_untracked().and_then(|s| s.steps.get(n - 1).copied()) {
-            step.set(Some(n - 1));
-            show(state, r.clock, &s);
-        }
-    }
     view! {
         <section
             class="story panel"
@@ -435,15 +364,15 @@ fn StoryNav(r: Reading) -> impl IntoView {
                 class="btn"
                 data-testid="story-back"
                 disabled=move || step.get().is_none_or(|i| i == 0)
-                on:click=move |_| r.go(-1)
+                on:click=move |_| { r.go(-1); }
             >
                 "← Back"
             </button>
             <Show when=move || step.get().is_some()>
-                <button type="button" class="btn btn-quiet" on:click=move |_| {
-                    step.set(None);
-                    r.state.highlight.set(None);
-                }>
+                <button type="button" class="btn btn-quiet" data-testid="story-replay" title="Play this step's moment again" on:click=move |_| r.replay()>
+                    "↻ Replay"
+                </button>
+                <button type="button" class="btn btn-quiet" on:click=move |_| r.leave()>
                     "Leave the story"
                 </button>
             </Show>
@@ -455,13 +384,13 @@ fn StoryNav(r: Reading) -> impl IntoView {
                         class="btn btn-primary"
                         data-testid="story-next"
                         disabled=move || r.story.get().is_none()
-                        on:click=move |_| r.go(1)
+                        on:click=move |_| { r.go(1); }
                     >
                         {move || if step.get().is_none() { "Start the story →" } else { "Next →" }}
                     </button>
                 }
             >
-                <button type="button" class="btn btn-primary" data-testid="story-next" on:click=move |_| open_sandbox()>
+                <button type="button" class="btn btn-primary" data-testid="story-next" on:click=move |_| super::presenter::open_sandbox()>
                     "Open the sandbox →"
                 </button>
             </Show>
