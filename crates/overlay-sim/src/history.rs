@@ -300,18 +300,42 @@ mod tests {
     #[test]
     fn landmarks_follow_the_story() {
         use crate::landmark::LandmarkKind as L;
-        let mut h = History::new(Scenario::preset_at("dec-2010", Scale::City).expect("preset"));
-        for _ in 0..48 * 60 {
+        // The scripted inputs are landmarks at their minutes, whatever the storm does.
+        let sc = Scenario::preset_at("dec-2010", Scale::City).expect("preset");
+        let first_wave = sc.params.mega_first_wave_min;
+        let mut h = History::new(sc.clone());
+        for _ in 0..24 * 60 {
             h.step();
         }
         let marks = h.landmarks();
-        let has = |f: &dyn Fn(&L) -> bool| marks.iter().any(|m| f(&m.kind));
-        assert!(has(&|k| *k == L::ImOverload), "{marks:?}");
-        assert!(has(&|k| matches!(k, L::FirstShutdown { .. })));
-        assert!(has(&|k| matches!(k, L::PeakLoad { .. })));
-        assert!(has(&|k| matches!(k, L::MegaWave { wave: 1, .. })));
-        assert!(has(&|k| *k == L::Recovered));
+        let at = |minute: u32, kind: L| marks.iter().any(|m| m.minute == minute && m.kind == kind);
+        assert!(at(270, L::ImOverload), "{marks:?}");
+        assert!(at(first_wave, L::GroupVideoOff), "{marks:?}");
+        assert!(marks.iter().any(|m| m.minute == first_wave && matches!(m.kind, L::MegaWave { wave: 1, count } if count > 0)), "{marks:?}");
         assert!(marks.windows(2).all(|p| p[0].minute <= p[1].minute));
+        // The page's history and the runner find the same landmarks: one set of rules.
+        assert_eq!(marks, crate::run::run_with_landmarks(&sc, 24).2);
+    }
+
+    #[test]
+    fn a_storm_has_its_losses_groups_down_peak_and_low_point() {
+        use crate::landmark::LandmarkKind as L;
+        // Killing 60% of the supernodes at minute 60 overloads the rest.
+        let mut sc = Scenario::preset_at("random-failure", Scale::City).expect("preset");
+        sc.set("kill_fraction", "0.6").expect("valid");
+        let groups = World::new(&sc).groups().len() as u16;
+        let mut h = History::new(sc);
+        for _ in 0..6 * 60 {
+            h.step();
+        }
+        let marks = h.landmarks();
+        let has = |f: &dyn Fn(&L) -> bool| marks.iter().any(|m| m.minute >= 60 && f(&m.kind));
+        assert!(has(&|k| matches!(k, L::Killed { count, .. } if *count > 0)), "{marks:?}");
+        assert!(has(&|k| matches!(k, L::FirstShutdown { load } if *load > 1.0)), "{marks:?}");
+        assert!(has(&|k| matches!(k, L::SupernodesLost { percent: 50 })), "{marks:?}");
+        assert!(has(&|k| matches!(k, L::GroupDown { group, count, down } if *group < groups && *count >= 1 && *down >= *count)), "{marks:?}");
+        assert!(has(&|k| matches!(k, L::PeakLoad { ratio } if *ratio > crate::landmark::PEAK_ABOVE)), "{marks:?}");
+        assert!(has(&|k| matches!(k, L::LowPoint { .. })), "{marks:?}");
     }
 
     #[test]
@@ -322,7 +346,7 @@ mod tests {
         }
         let before: Vec<_> = h.landmarks().into_iter().filter(|l| l.minute <= 280 && !l.kind.provisional()).collect();
         h.seek(280);
-        let alive = (0..h.world().ordinary_slots() as u32).find(|&i| h.world().snapshot().sn_state[i as usize] == crate::world::state::ALIVE).expect("a live supernode");
+        let alive = (0..h.world().ordinary_slots() as u32).find(|&i| h.world().snapshot().sn_state[i as usize] == crate::SlotState::Alive).expect("a live supernode");
         h.act(Action::Kill(alive));
         let after: Vec<_> = h.landmarks().into_iter().filter(|l| !l.kind.provisional()).collect();
         assert_eq!(before, after, "the past keeps its landmarks");

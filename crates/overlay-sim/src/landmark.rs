@@ -36,8 +36,16 @@ pub enum LandmarkKind {
     MegaWave { wave: u32, count: u32 },
     /// The operator switches group video off.
     GroupVideoOff,
-    /// Clients switch to a calmer retry policy (the 2007 fix).
-    RetryFix,
+    /// The 2007 resource-allocation bug: no peer can be promoted to supernode.
+    PromotionBroken,
+    /// Skype's fix for it: promotions resume.
+    PromotionFixed,
+    /// Cache groups collapsed this minute (few of their users have service): `group` is the
+    /// first of the `count`; `down` groups are down after it.
+    GroupDown { group: u16, count: u32, down: u32 },
+    /// Collapsed cache groups healthy again this minute (`group` the first of `count`);
+    /// `down` groups are still down.
+    GroupRecovered { group: u16, count: u32, down: u32 },
     /// A parameter was changed by the user.
     ParamChanged,
     /// The fewest peers online so far after the trigger, when below [`RECOVERED_AT`].
@@ -96,6 +104,7 @@ impl LandmarkFinder {
     pub fn observe(&mut self, row: &Metrics, events: &[Event]) {
         self.minute = row.t_min;
         self.observe_events(row.t_min, events);
+        self.observe_groups(row, events);
         self.observe_row(row);
     }
 
@@ -110,7 +119,8 @@ impl LandmarkFinder {
                 EventKind::ImOverload => self.push(t, LandmarkKind::ImOverload),
                 EventKind::MassRestart => self.push(t, LandmarkKind::MassRestart),
                 EventKind::GroupVideoOff => self.push(t, LandmarkKind::GroupVideoOff),
-                EventKind::RetryPolicy => self.push(t, LandmarkKind::RetryFix),
+                EventKind::PromotionBroken => self.push(t, LandmarkKind::PromotionBroken),
+                EventKind::PromotionFixed => self.push(t, LandmarkKind::PromotionFixed),
                 EventKind::ParamChanged => self.push(t, LandmarkKind::ParamChanged),
                 EventKind::Crash if !self.seen_crash => {
                     self.seen_crash = true;
@@ -134,6 +144,28 @@ impl LandmarkFinder {
         if megas > 0 {
             self.waves += 1;
             self.push(t, LandmarkKind::MegaWave { wave: self.waves, count: megas });
+        }
+    }
+
+    /// Groups down and back this minute, one landmark each way (the first group named).
+    fn observe_groups(&mut self, row: &Metrics, events: &[Event]) {
+        let (mut fell, mut rose): (Option<(u16, u32)>, Option<(u16, u32)>) = (None, None);
+        for e in events {
+            let tally = match e.kind {
+                EventKind::GroupDown => &mut fell,
+                EventKind::GroupRecovered => &mut rose,
+                _ => continue,
+            };
+            let (first, n) = tally.get_or_insert((e.group, 0));
+            *first = (*first).min(e.group);
+            *n += 1;
+        }
+        let down = row.groups_down;
+        if let Some((group, count)) = fell {
+            self.push(row.t_min, LandmarkKind::GroupDown { group, count, down });
+        }
+        if let Some((group, count)) = rose {
+            self.push(row.t_min, LandmarkKind::GroupRecovered { group, count, down });
         }
     }
 
@@ -234,7 +266,7 @@ mod tests {
         let mut f = LandmarkFinder::new(Some(3));
         let rows = [row(1, 100, 100, 1.0), row(2, 100, 100, 1.0), row(3, 80, 70, 5.0), row(4, 40, 40, 50.0), row(5, 20, 5, 20.0), row(6, 20, 5, 2.0), row(7, 95, 60, 1.0)];
         for r in &rows {
-            let ev = if r.t_min == 3 { vec![Event { minute: 3, kind: EventKind::ImOverload, sn: u32::MAX, value: 0.3 }] } else { vec![] };
+            let ev = if r.t_min == 3 { vec![Event { minute: 3, kind: EventKind::ImOverload, sn: u32::MAX, group: u16::MAX, value: 0.3 }] } else { vec![] };
             f.observe(r, &ev);
         }
         let got: Vec<(u32, LandmarkKind)> = f.list().into_iter().map(|l| (l.minute, l.kind)).collect();
@@ -268,10 +300,31 @@ mod tests {
     #[test]
     fn waves_and_kills_are_counted_per_minute() {
         let mut f = LandmarkFinder::new(None);
-        let at = |kind, sn| Event { minute: 9, kind, sn, value: 0.0 };
+        let at = |kind, sn| Event { minute: 9, kind, sn, group: 0, value: 0.0 };
         f.observe(&row(9, 100, 10, 1.0), &[at(EventKind::MegaArrival, 40), at(EventKind::MegaArrival, 41), at(EventKind::Killed, 7), at(EventKind::Killed, 3)]);
         f.observe(&row(10, 100, 10, 1.0), &[Event { minute: 10, ..at(EventKind::MegaArrival, 42) }]);
         let kinds: Vec<_> = f.list().into_iter().map(|l| l.kind).collect();
         assert_eq!(kinds, vec![LandmarkKind::Killed { count: 2, slot: 3 }, LandmarkKind::MegaWave { wave: 1, count: 2 }, LandmarkKind::MegaWave { wave: 2, count: 1 }]);
+    }
+
+    #[test]
+    fn groups_down_and_back_are_one_landmark_a_minute_each_way() {
+        let mut f = LandmarkFinder::new(None);
+        let group = |kind, g| Event { minute: 5, kind, sn: u32::MAX, group: g, value: 0.1 };
+        let mut r = row(5, 50, 10, 1.0);
+        r.groups_down = 3;
+        f.observe(&r, &[group(EventKind::GroupDown, 7), group(EventKind::GroupDown, 2), group(EventKind::GroupRecovered, 4)]);
+        f.observe(&row(6, 50, 10, 1.0), &[Event::network(6, EventKind::PromotionBroken, 0.0)]);
+        f.observe(&row(7, 50, 10, 1.0), &[Event::network(7, EventKind::PromotionFixed, 0.0)]);
+        let got: Vec<(u32, LandmarkKind)> = f.list().into_iter().filter(|l| !l.kind.provisional()).map(|l| (l.minute, l.kind)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (5, LandmarkKind::GroupDown { group: 2, count: 2, down: 3 }),
+                (5, LandmarkKind::GroupRecovered { group: 4, count: 1, down: 3 }),
+                (6, LandmarkKind::PromotionBroken),
+                (7, LandmarkKind::PromotionFixed),
+            ]
+        );
     }
 }

@@ -149,11 +149,12 @@ fn write_json(out: &mut impl Write, sc: &Scenario, w: &World, series: &[Metrics]
 }
 
 fn write_csv(out: &mut impl Write, w: &World, series: &[Metrics]) -> std::io::Result<()> {
-    writeln!(out, "t_min,utc,online_peers,expected_peers,supernodes_alive,mega_supernodes,mean_sn_load,max_sn_load,signalling_ratio,giant_component,login_queue,retrying_peers,crashed_clients,im_delayed_share")?;
+    writeln!(out, "t_min,utc,online_peers,expected_peers,supernodes_alive,mega_supernodes,mean_sn_load,max_sn_load,signalling_ratio,giant_component,login_queue,retrying_peers,crashed_clients,gave_up,groups_down,im_delayed_share")?;
     for m in series {
         let utc = w.unix_at(m.t_min).map(overlay_sim::clock::iso_utc).unwrap_or_default();
-        writeln!(out, "{},{utc},{},{},{},{},{:.4},{:.4},{:.3},{:.4},{},{},{},{:.4}", m.t_min, m.online_peers, m.expected_peers, m.supernodes_alive, m.mega_supernodes,
-            m.mean_sn_load, m.max_sn_load, m.signalling_ratio, m.giant_component, m.login_queue, m.retrying_peers, m.crashed_clients, m.im_delayed_share)?;
+        writeln!(out, "{},{utc},{},{},{},{},{:.4},{:.4},{:.3},{:.4},{},{},{},{},{},{:.4}", m.t_min, m.online_peers, m.expected_peers, m.supernodes_alive, m.mega_supernodes,
+            m.mean_sn_load, m.max_sn_load, m.signalling_ratio, m.giant_component, m.login_queue, m.retrying_peers, m.crashed_clients, m.gave_up, m.groups_down,
+            m.im_delayed_share)?;
     }
     Ok(())
 }
