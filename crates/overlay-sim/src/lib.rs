@@ -44,6 +44,7 @@
 //! ```
 
 pub mod clock;
+pub mod design;
 pub mod group;
 pub mod history;
 pub mod landmark;
@@ -59,6 +60,7 @@ mod step;
 pub mod theory;
 pub mod world;
 
+pub use design::Design;
 pub use group::{Group, GroupState};
 pub use params::{ParamError, Params, RetryPolicy, Scale, PARAMS};
 pub use slot::{Cause, SlotState};
