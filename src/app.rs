@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::app_state::AppState;
 use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
-use crate::{announce, embed, hooks, player, share, view, Sources};
+use crate::{announce, embed, hooks, player, share, tipping, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
 fn apply_theme(theme: Theme) {
@@ -89,6 +89,8 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     share::sync_url(state);
     embed::install(state, clock);
     let chrome = !u.embed;
+    // An embed of the map (`embed=1&panel=tipping`) shows it under the stage.
+    let map_alone = u.embed && u.map.open;
     view! {
         <div
             class="app"
@@ -106,9 +108,9 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
             </Show>
             <Notices/>
             <main class="layout">
-                <StageColumn embed=u.embed controls=u.controls/>
+                <StageColumn embed=u.embed controls=u.controls map_alone=map_alone/>
                 <Show when=move || u.controls == Controls::Full>
-                    <Panels/>
+                    <Panels map_alone=map_alone/>
                 </Show>
             </main>
             <player::KeyboardShortcuts/>
@@ -121,9 +123,10 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     }
 }
 
-/// The map with what floats over it, the player bar and the timeline.
+/// The map with what floats over it, the player bar and the timeline (and the tipping-point
+/// map when an embed shows it alone).
 #[component]
-fn StageColumn(embed: bool, controls: Controls) -> impl IntoView {
+fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let interactive = RwSignal::new(false);
     view! {
@@ -160,21 +163,29 @@ fn StageColumn(embed: bool, controls: Controls) -> impl IntoView {
                     <player::Timeline/>
                 </Later>
             </Show>
+            <Show when=move || map_alone>
+                <Later><tipping::TippingPanel/></Later>
+            </Show>
         </section>
     }
 }
 
-/// Charts and the event log; the story, legend, sandbox and share panel beside them.
+/// Charts, the tipping-point map and the event log; the story, legend, sandbox and share panel
+/// beside them.
 #[component]
-fn Panels() -> impl IntoView {
+fn Panels(map_alone: bool) -> impl IntoView {
     view! {
         <div class="below">
             <div class="main-col">
                 <Later><view::Charts/></Later>
+                <Show when=move || !map_alone>
+                    <Later><tipping::TippingPanel/></Later>
+                </Show>
                 <Later><view::EventLog/></Later>
             </div>
             <aside class="side-col">
                 <Later><player::StoryPanel/></Later>
+                <Later><tipping::TippingHint/></Later>
                 <Later><view::Legend/></Later>
                 <Later><player::SandboxPanel/></Later>
                 <Later><share::SharePanel/></Later>

@@ -6,7 +6,7 @@
 //! never one per supernode: the canvas reads the model's flat snapshot directly each frame.
 
 use leptos::prelude::*;
-use overlay_sim::{History, Landmark, Metrics, Scale, Scenario};
+use overlay_sim::{History, Landmark, Metrics, Scale, Scenario, SlotState};
 
 /// Speed presets in simulated minutes per real second (1× = one minute a second).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
@@ -18,8 +18,8 @@ const HEAVY_SLOTS: usize = 10_000;
 /// What the story is pointing at, for the view to highlight.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Highlight {
-    /// Supernodes in these states (`overlay_sim::world::state::*`).
-    States(Vec<u8>),
+    /// Supernodes in these states.
+    States(Vec<SlotState>),
     /// The crashed-on-the-bug supernodes.
     Crashed,
     MegaSupernodes,

@@ -13,6 +13,7 @@ mod hooks;
 mod panic;
 pub mod player;
 pub mod share;
+pub mod tipping;
 pub mod url;
 pub mod view;
 

@@ -37,6 +37,8 @@ pub struct UrlState {
     pub embed: bool,
     pub controls: Controls,
     pub theme: Theme,
+    /// The tipping-point map's panel, axes and outcome (`panel`, `tx`, `ty`, `tm`).
+    pub map: crate::tipping::MapLink,
     /// One line per rejected key or value, naming it and what was used instead.
     pub notices: Vec<String>,
 }
@@ -84,7 +86,8 @@ impl Reader {
         .filter(|_| self.get(key).is_some())
     }
 
-    /// The scenario at its scale, with every parameter the query sets; unknown keys noted.
+    /// The scenario at its scale, with every parameter the query sets (any key of the model's
+    /// table, in any order); unknown keys noted.
     fn scenario(&mut self) -> Scenario {
         let name = self.value("scenario", DEFAULT_SCENARIO, DEFAULT_SCENARIO, |s| overlay_sim::scenario::NAMES.iter().copied().find(|n| *n == s));
         let scale = self.value("scale", DEFAULT_SCALE, DEFAULT_SCALE.name(), Scale::parse);
@@ -92,10 +95,10 @@ impl Reader {
         let mut scenario = Scenario::preset_at(name, scale).unwrap_or_else(|_| unreachable_scenario());
         let mut unknown = vec![];
         for (k, v) in self.pairs.clone() {
-            if RESERVED.contains(&k.as_str()) {
+            if RESERVED.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) {
                 continue;
             }
-            if k == "seed" || Params::KEYS.contains(&k.as_str()) {
+            if overlay_sim::params::spec(&k).is_some() {
                 if let Err(e) = scenario.set(&k, &v) {
                     let used = scenario.params.get(&k).unwrap_or_default();
                     self.bad(&k, &v, &format!("{used} (allowed: {})", e.allowed));
@@ -104,8 +107,23 @@ impl Reader {
                 unknown.push(format!("{}: unknown parameter, ignored.", plain(&k, 30)));
             }
         }
+        self.check_limits(&mut scenario);
         self.notices.extend(unknown);
         scenario
+    }
+
+    /// Limits between parameters, once all are in: a pair the model refuses falls back to the
+    /// preset's sizes, with a notice naming the parameter and the values given.
+    fn check_limits(&mut self, scenario: &mut Scenario) {
+        let Err(e) = scenario.check() else { return };
+        if let Ok(preset) = Scenario::preset_at(&scenario.name, scenario.params.scale) {
+            for key in ["peers", "supernodes"] {
+                let v = preset.params.get(key).unwrap_or_default();
+                let _ = scenario.set(key, &v);
+            }
+        }
+        let used = format!("the scale's {} peers and {} supernodes (allowed: {})", scenario.params.peers, scenario.params.supernodes, e.allowed);
+        self.bad(&e.param, &e.value, &used);
     }
 }
 
@@ -139,10 +157,12 @@ pub fn parse(query: &str) -> UrlState {
         "dark" => Some(Theme::Dark),
         _ => None,
     });
+    let pairs = r.pairs.clone();
+    let map = crate::tipping::MapLink::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
     // Rejected values first, in the order of the keys above; unknown keys last.
     let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("unknown parameter, ignored."));
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, notices }
+    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, notices }
 }
 
 fn unreachable_scenario() -> Scenario {
@@ -155,11 +175,11 @@ fn unreachable_scenario() -> Scenario {
 pub fn to_query(scenario: &Scenario, t: u32, speed: f64, playing: bool, story_step: Option<usize>) -> String {
     let mut pairs: Vec<(String, String)> = vec![("scenario".into(), scenario.name.clone()), ("scale".into(), scenario.params.scale.name().into())];
     let preset = Scenario::preset_at(&scenario.name, scenario.params.scale).ok();
-    for key in Params::KEYS.iter().filter(|k| **k != "scale") {
+    for key in Params::keys().filter(|k| *k != "scale") {
         let now = scenario.params.get(key);
         if preset.as_ref().map(|p| p.params.get(key)) != Some(now.clone()) {
             if let Some(v) = now {
-                pairs.push(((*key).into(), v));
+                pairs.push((key.into(), v));
             }
         }
     }
@@ -201,5 +221,48 @@ mod tests {
             let u = parse(q);
             assert!(u.notices.iter().any(|n| n.contains(key)), "{q}: {:?}", u.notices);
         }
+    }
+
+    #[test]
+    fn every_parameter_of_the_table_is_a_url_key() {
+        let base = Scenario::preset_at("sandbox", Scale::City).expect("preset");
+        for spec in overlay_sim::PARAMS.iter().filter(|p| p.key != "scale") {
+            // A value other than the preset's, inside the table's range.
+            let now = spec.get(&base.params);
+            let other = match spec.kind {
+                overlay_sim::params::Kind::Real { lo, hi, .. } => format!("{}", if now.number() == hi { lo } else { hi }),
+                overlay_sim::params::Kind::Whole { lo, hi } => format!("{}", if now.number() as u64 == hi { lo } else { hi.min(lo.max(now.number() as u64) + 1) }),
+                overlay_sim::params::Kind::Switch => if now.number() > 0.5 { "off" } else { "on" }.into(),
+                overlay_sim::params::Kind::Choice(names) => names[(now.number() as usize + 1) % names.len()].into(),
+            };
+            let u = parse(&format!("scenario=sandbox&scale=city&{}={other}", spec.key));
+            if spec.key == "peers" || spec.key == "supernodes" {
+                continue; // sizes: checked against each other below
+            }
+            assert!(u.notices.is_empty(), "{}={other}: {:?}", spec.key, u.notices);
+            assert_ne!(u.scenario.params.get(spec.key), base.params.get(spec.key), "{}", spec.key);
+            let back = parse(&to_query(&u.scenario, 0, 8.0, false, None));
+            assert_eq!(back.scenario.params, u.scenario.params, "{} round-trips", spec.key);
+        }
+    }
+
+    #[test]
+    fn sizes_are_checked_together_in_either_order() {
+        for q in ["scale=classroom&peers=20&supernodes=10", "scale=classroom&supernodes=10&peers=20"] {
+            let u = parse(q);
+            assert!(u.notices.is_empty(), "{q}: {:?}", u.notices);
+            assert_eq!((u.scenario.params.peers, u.scenario.params.supernodes), (20, 10));
+        }
+        let u = parse("scale=classroom&peers=20&supernodes=30");
+        assert!(u.notices.iter().any(|n| n.starts_with("peers: '20'") && n.contains("at least as many peers as supernodes")), "{:?}", u.notices);
+        assert!(u.scenario.check().is_ok());
+        assert_eq!((u.scenario.params.peers, u.scenario.params.supernodes), Scale::Classroom.sizes());
+    }
+
+    #[test]
+    fn a_rejected_value_names_the_exact_bounds() {
+        let u = parse("seed=-1&restart_delay_min=2000");
+        assert!(u.notices.iter().any(|n| n.contains("seed: '-1'") && n.contains("18446744073709551615")), "{:?}", u.notices);
+        assert!(u.notices.iter().any(|n| n.contains("restart_delay_min: '2000'") && n.contains("from 0 to 1440")), "{:?}", u.notices);
     }
 }

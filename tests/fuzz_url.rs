@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use supernode_storm::url::{parse, to_query, MAX_MINUTE};
 
 fn key() -> impl Strategy<Value = String> {
-    let mut known: Vec<String> = Params::KEYS.iter().map(|k| k.to_string()).collect();
+    let mut known: Vec<String> = Params::keys().map(String::from).collect();
     known.extend(["scenario", "t", "speed", "autoplay", "step", "embed", "controls", "theme"].map(String::from));
     prop_oneof![proptest::sample::select(known), "[a-z_%&=?]{0,12}"]
 }

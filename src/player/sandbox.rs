@@ -4,32 +4,42 @@
 //! rebuilds the run from the start and returns to the same minute.
 
 use leptos::prelude::*;
-use overlay_sim::world::state as sn;
-use overlay_sim::{Action, RetryPolicy};
+use overlay_sim::SlotState;
+use overlay_sim::params::{Kind, ParamSpec};
+use overlay_sim::{Action, Scenario, PARAMS};
 
 use super::controls::add_mega;
 use super::pretty_clock;
 use crate::app_state::AppState;
 use crate::clock::{use_clock, Clock, NewRun, PlayerCommand};
+use crate::view::format::param_value;
 
 /// The user-run supernode with the highest load over capacity now, if any serves.
 fn most_loaded(state: AppState) -> Option<u32> {
     state.history.with_value(|h| {
         let s = h.world().snapshot();
         (0..s.ordinary.min(s.sn_state.len()).min(s.sn_load.len()))
-            .filter(|&i| s.sn_state[i] == sn::ALIVE)
+            .filter(|&i| s.sn_state[i] == SlotState::Alive)
             .max_by(|&a, &b| s.sn_load[a].total_cmp(&s.sn_load[b]))
             .map(|i| i as u32)
     })
 }
 
-/// Checks a live parameter change against the model's limits, then applies it at this minute.
-fn set_live(state: AppState, clock: Clock, key: &str, value: &str) {
-    let mut p = state.history.with_value(|h| h.world().params().clone());
-    match p.set(key, value) {
-        Ok(()) => clock.send(PlayerCommand::Act(Action::Set { key: key.into(), value: value.into() })),
-        Err(e) => state.notify(e.to_string()),
+/// Applies a change of one parameter at the minute the reader is after, once the model's table
+/// accepts it: a parameter that needs a new world replays the run with it (the run it replaces
+/// stays as the ghost), any other acts live from this minute (the run forks).
+fn apply(state: AppState, clock: Clock, spec: &'static ParamSpec, value: &str) {
+    if let Err(e) = spec.parse(value) {
+        return state.notify(e.to_string());
     }
+    if !spec.rebuild {
+        return clock.send(PlayerCommand::Act(Action::Set { key: spec.key.into(), value: value.into() }));
+    }
+    let mut sc = state.history.with_value(|h| h.scenario().clone());
+    if let Err(e) = sc.set(spec.key, value).and_then(|()| sc.check()) {
+        return state.notify(e.to_string());
+    }
+    replay(state, clock, sc);
 }
 
 /// The current value of a parameter as text (live changes included once they took effect).
@@ -37,41 +47,86 @@ fn param(state: AppState, key: &str) -> String {
     state.history.with_value(|h| h.world().params().get(key)).unwrap_or_default()
 }
 
-/// A labelled slider for one live parameter; applies on release, shows the value as it moves.
+/// A parameter's value in words, from its text.
+fn shown(key: &str, text: &str) -> String {
+    text.parse::<f64>().map_or_else(|_| text.to_string(), |v| param_value(key, v))
+}
+
+/// The control of one parameter of the table: a slider for a number (range and step from the
+/// table), a menu for a choice, a checkbox for a switch. A slider applies on release.
 #[component]
-fn LiveSlider(
-    key: &'static str,
-    label: &'static str,
-    min: f64,
-    max: f64,
-    step: f64,
-    show: fn(f64) -> String,
-) -> impl IntoView {
+fn ParamControl(spec: &'static ParamSpec) -> impl IntoView {
     let state = expect_context::<AppState>();
     let clock = use_clock();
+    let key = spec.key;
     let value = RwSignal::new(param(state, key));
     Effect::new(move |_| {
         state.revision.track();
         value.set(param(state, key));
     });
     let id = format!("sb-{key}");
-    let shown = move || value.with(|v| v.parse::<f64>().map(show).unwrap_or_else(|_| v.clone()));
+    let set = move |v: String| {
+        value.set(v.clone());
+        apply(state, clock, spec, &v);
+    };
+    let (min, max, step) = match spec.kind {
+        Kind::Real { lo, hi, step } => (lo, hi, step),
+        Kind::Whole { lo, hi } => (lo as f64, hi as f64, 1.0),
+        Kind::Switch => return view! { <Switch spec=spec value=value set=set/> }.into_any(),
+        Kind::Choice(names) => return view! { <Choice spec=spec names=names value=value set=set/> }.into_any(),
+    };
+    let words = move || value.with(|v| shown(key, v));
     view! {
         <div class="sb-field">
-            <label for=id.clone()>{label} ": " <strong>{shown}</strong></label>
+            <label for=id.clone()>{spec.label} {spec.rebuild.then_some(" ↺")} ": " <strong>{words}</strong></label>
             <input
                 id=id
                 type="range"
                 data-testid=format!("param-{key}")
                 data-param=key
+                data-rebuild=spec.rebuild.to_string()
                 min=min.to_string()
                 max=max.to_string()
                 step=step.to_string()
                 prop:value=move || value.get()
-                aria-valuetext=shown
+                aria-valuetext=words
                 on:input=move |ev| value.set(event_target_value(&ev))
-                on:change=move |ev| set_live(state, clock, key, &event_target_value(&ev))
+                on:change=move |ev| set(event_target_value(&ev))
             />
+        </div>
+    }
+    .into_any()
+}
+
+/// A switch parameter as a checkbox ("on" / "off" in the model's words).
+#[component]
+fn Switch(spec: &'static ParamSpec, value: RwSignal<String>, set: impl Fn(String) + 'static) -> impl IntoView {
+    let id = format!("sb-{}", spec.key);
+    view! {
+        <div class="sb-field sb-check">
+            <input
+                id=id.clone()
+                type="checkbox"
+                data-testid=format!("param-{}", spec.key)
+                data-param=spec.key
+                prop:checked=move || value.get() == "on"
+                on:change=move |ev| set(if event_target_checked(&ev) { "on" } else { "off" }.to_string())
+            />
+            <label for=id>{spec.label}</label>
+        </div>
+    }
+}
+
+/// A choice parameter as a menu of the model's names.
+#[component]
+fn Choice(spec: &'static ParamSpec, names: &'static [&'static str], value: RwSignal<String>, set: impl Fn(String) + 'static) -> impl IntoView {
+    let id = format!("sb-{}", spec.key);
+    view! {
+        <div class="sb-field">
+            <label for=id.clone()>{spec.label}</label>
+            <select id=id data-testid=format!("param-{}", spec.key) data-param=spec.key on:change=move |ev| set(event_target_value(&ev))>
+                {names.iter().map(|&n| view! { <option value=n prop:selected=move || value.get() == n>{n}</option> }).collect_view()}
+            </select>
         </div>
     }
 }
@@ -95,6 +150,7 @@ pub fn SandboxPanel() -> impl IntoView {
             </p>
             <Actions/>
             <h3>"Change the rules from now on"</h3>
+            <p class="hint">"Settings marked ↺ shape the network itself: changing one replays the run from the start with it and comes back to this minute."</p>
             <LiveRules/>
             <h3>"Change the mega-supernode plan"</h3>
             <p class="hint">"The operator's waves are planned when a run starts, so this replays the run from the start with the new plan and comes back to this minute."</p>
@@ -137,52 +193,10 @@ fn Actions() -> impl IntoView {
     }
 }
 
-/// Live parameters: sliders, the retry policy and the overload safeguard.
+/// A control for every parameter the model's table offers in the sandbox.
 #[component]
 fn LiveRules() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let clock = use_clock();
-    let retry = RwSignal::new(param(state, "retry_policy"));
-    let safeguard = RwSignal::new(param(state, "overload_shutdown") == "on");
-    Effect::new(move |_| {
-        state.revision.track();
-        retry.set(param(state, "retry_policy"));
-        safeguard.set(param(state, "overload_shutdown") == "on");
-    });
-    view! {
-        <LiveSlider key="buggy_share" label="Clients on the buggy version" min=0.0 max=1.0 step=0.05 show=|v| format!("{:.0}%", v * 100.0)/>
-        <LiveSlider key="capacity_headroom" label="Supernode headroom over normal peak load" min=0.0 max=20.0 step=0.25 show=|v| format!("{:.2}×", 1.0 + v)/>
-        <LiveSlider key="restart_delay_min" label="Restart delay after a shutdown" min=0.0 max=240.0 step=5.0 show=|v| format!("{v:.0} min")/>
-        <LiveSlider key="login_capacity" label="Login server capacity" min=0.0 max=10.0 step=0.25 show=|v| format!("{v:.2}× normal")/>
-        <div class="sb-field">
-            <label for="sb-retry">"Retry policy"</label>
-            <select id="sb-retry" data-testid="param-retry_policy" data-param="retry_policy" on:change=move |ev| {
-                let v = event_target_value(&ev);
-                retry.set(v.clone());
-                set_live(state, clock, "retry_policy", &v);
-            }>
-                {RetryPolicy::ALL
-                    .into_iter()
-                    .map(|p| view! { <option value=p.name() prop:selected=move || retry.get() == p.name()>{p.name()}</option> })
-                    .collect_view()}
-            </select>
-        </div>
-        <div class="sb-field sb-check">
-            <input
-                id="sb-safeguard"
-                type="checkbox"
-                data-testid="param-overload_shutdown"
-                data-param="overload_shutdown"
-                prop:checked=move || safeguard.get()
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    safeguard.set(on);
-                    set_live(state, clock, "overload_shutdown", if on { "on" } else { "off" });
-                }
-            />
-            <label for="sb-safeguard">"Overload safeguard (a supernode shuts down when swamped)"</label>
-        </div>
-    }
+    PARAMS.iter().filter(|p| p.slider).map(|spec| view! { <ParamControl spec=spec/> }).collect_view()
 }
 
 /// The mega-supernode plan: how many, when the first wave comes; replays the run with it.
@@ -231,8 +245,7 @@ fn MegaPlan() -> impl IntoView {
     }
 }
 
-/// Replays the run from the start with a new mega-supernode plan, back to the minute on show,
-/// keeping the run being replaced (or its own ghost) to compare against.
+/// Replays the run from the start with a new mega-supernode plan, back to the minute on show.
 fn replay_plan(state: AppState, clock: Clock, megas: &str, first_wave: &str) {
     let mut sc = state.history.with_value(|h| h.scenario().clone());
     for (k, v) in [("mega_supernodes", megas), ("mega_first_wave_min", first_wave)] {
@@ -241,7 +254,13 @@ fn replay_plan(state: AppState, clock: Clock, megas: &str, first_wave: &str) {
             return;
         }
     }
+    replay(state, clock, sc);
+}
+
+/// Replays `sc` from the start back to the minute the reader is after, keeping the run being
+/// replaced (or its own ghost) to compare against.
+fn replay(state: AppState, clock: Clock, scenario: Scenario) {
     let ghost = state.history.with_value(|h| h.ghost().map(<[_]>::to_vec).unwrap_or_else(|| h.series().to_vec()));
     let minute = state.intended_minute();
-    clock.send(PlayerCommand::Load(Box::new(NewRun { scenario: sc, minute, ghost: Some(ghost) })));
+    clock.send(PlayerCommand::Load(Box::new(NewRun { scenario, minute, ghost: Some(ghost) })));
 }

@@ -3,7 +3,7 @@
 //! there; the reader can leave the story at any time, and it ends in the sandbox.
 
 use leptos::prelude::*;
-use overlay_sim::world::state;
+use overlay_sim::SlotState;
 
 use crate::app_state::{AppState, Highlight};
 use crate::clock::{use_clock, Clock, PlayerCommand};
@@ -26,10 +26,10 @@ impl Focus {
     fn highlight(self) -> Option<Highlight> {
         Some(match self {
             Focus::None => return None,
-            Focus::Alive => Highlight::States(vec![state::ALIVE]),
+            Focus::Alive => Highlight::States(vec![SlotState::Alive]),
             Focus::ImServers => Highlight::ImServers,
             Focus::Crashed => Highlight::Crashed,
-            Focus::Shutdown => Highlight::States(vec![state::SHUTDOWN]),
+            Focus::Shutdown => Highlight::States(vec![SlotState::Shutdown]),
             Focus::Chart(c) => Highlight::Chart(c),
             Focus::LoginServers => Highlight::LoginServers,
             Focus::Megas => Highlight::MegaSupernodes,

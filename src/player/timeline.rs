@@ -69,9 +69,9 @@ fn Flags(span: Memo<u32>) -> impl IntoView {
     let label = move |m: u32| pretty_clock(&state.clock_label(m));
     view! {
         <div class="timeline-flags" role="group" aria-label="Landmarks of the run">
-            <For each=move || marks.get() key=|l| (l.minute, tell(l.kind).class) let:l>
+            <For each=move || marks.get() key=|l| (l.minute, tell(l.kind, &[]).class) let:l>
                 {
-                    let (m, told) = (l.minute, tell(l.kind));
+                    let (m, told) = (l.minute, state.history.with_value(|h| tell(l.kind, h.world().groups())));
                     let text = move || format!("{}, {} — jump there", told.text, label(m));
                     let edge = move || {
                         let at = f64::from(m) / f64::from(span.get().max(1));

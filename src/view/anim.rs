@@ -2,7 +2,8 @@
 //! the age of a slot's state in milliseconds for flashes and arrivals. Nothing here allocates
 //! after start-up: the pool and the weight tables are reused.
 
-use overlay_sim::world::{state, IM_XY, LOGIN_XY};
+use overlay_sim::world::{IM_XY, LOGIN_XY};
+use overlay_sim::SlotState;
 use overlay_sim::Snapshot;
 use web_sys::CanvasRenderingContext2d;
 
@@ -204,7 +205,7 @@ pub fn draw_flashes(ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot
     let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_since.len()).min(snap.ordinary);
     let window = recent_minutes(ms_per_min);
     let minute = snap.minute;
-    for (want, colour, fill) in [(state::CRASHED, "#ffffff", true), (state::SHUTDOWN, colors::OVERLOAD, false), (state::ALIVE, colors::RECOVER, false)] {
+    for (want, colour, fill) in [(SlotState::Crashed, "#ffffff", true), (SlotState::Shutdown, colors::OVERLOAD, false), (SlotState::Alive, colors::RECOVER, false)] {
         ctx.begin_path();
         let mut k = 0;
         for i in 0..n {
@@ -221,8 +222,8 @@ pub fn draw_flashes(ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot
             }
             let p = age / FLASH_MS;
             let rr = match want {
-                state::CRASHED => r * (2.2 - 1.2 * p),
-                state::SHUTDOWN => r * (1.0 + 2.5 * p),
+                SlotState::Crashed => r * (2.2 - 1.2 * p),
+                SlotState::Shutdown => r * (1.0 + 2.5 * p),
                 _ => r * (3.0 - 2.0 * p),
             };
             ctx.move_to(x + rr, y);

@@ -100,11 +100,11 @@ impl Camera {
 /// The slot drawn nearest to (px, py) within `radius` device pixels (vacant and idle slots
 /// are not drawn, so cannot be picked).
 pub fn hit_test(view: &View, snap: &Snapshot<'_>, px: f64, py: f64, radius: f64) -> Option<u32> {
-    use overlay_sim::world::state;
+    use overlay_sim::SlotState;
     let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len());
     let mut best = (radius * radius, None);
     for i in 0..n {
-        if matches!(snap.sn_state[i], state::VACANT | state::IDLE) {
+        if matches!(snap.sn_state[i], SlotState::Vacant | SlotState::Idle) {
             continue;
         }
         let (x, y) = view.to_screen(snap.sn_x[i], snap.sn_y[i]);

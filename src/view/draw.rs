@@ -5,7 +5,8 @@
 
 use std::f64::consts::TAU;
 
-use overlay_sim::world::{cause, state, IM_XY, LOGIN_XY};
+use overlay_sim::world::{IM_XY, LOGIN_XY};
+use overlay_sim::{Cause, SlotState};
 use overlay_sim::Snapshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -102,7 +103,7 @@ pub struct Renderer {
 fn highlight_code(h: Option<&Highlight>) -> u64 {
     match h {
         None => 0,
-        Some(Highlight::States(v)) => 1 + v.iter().fold(0u64, |a, &s| a * 8 + u64::from(s) + 1) * 16,
+        Some(Highlight::States(v)) => 1 + v.iter().fold(0u64, |a, &s| a * 8 + s as u64 + 1) * 16,
         Some(Highlight::Crashed) => 2,
         Some(Highlight::MegaSupernodes) => 3,
         Some(Highlight::LoginServers) => 4,
@@ -188,7 +189,7 @@ impl Renderer {
         let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_load.len()).min(snap.sn_attached.len()).min(snap.sn_since.len());
         let n_ord = snap.ordinary.min(n);
         let visible = (0..n_ord)
-            .filter(|&i| snap.sn_state[i] != state::VACANT && {
+            .filter(|&i| snap.sn_state[i] != SlotState::Vacant && {
                 let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
                 v.visible(x, y, 0.0)
             })
@@ -212,7 +213,7 @@ impl Renderer {
         draw_highlight(ctx, v, snap, n, r, f.highlight);
         // The test hook: the first live supernode on screen, in CSS pixels.
         self.probe = (0..n_ord).find_map(|i| {
-            if snap.sn_state[i] != state::ALIVE {
+            if snap.sn_state[i] != SlotState::Alive {
                 return None;
             }
             let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
@@ -285,7 +286,7 @@ fn pulse(ctx: &CanvasRenderingContext2d, v: &View, at: (f32, f32), r: f64, colou
 /// Faint mesh links between serving supernodes, sampled to about `max` on screen.
 fn draw_edges(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: usize, dpr: f64, max: usize) {
     let edges = snap.mesh_edges;
-    let serving = |i: usize| i < n && snap.sn_state[i] == state::ALIVE;
+    let serving = |i: usize| i < n && snap.sn_state[i] == SlotState::Alive;
     // Estimate the share on screen from a sample, then stride through the rest.
     let sample = edges.len().min(400);
     let step = (edges.len() / sample.max(1)).max(1);
@@ -328,7 +329,7 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n_o
     };
     let (mut total, mut live) = (0usize, 0usize);
     for i in 0..n_ord {
-        if snap.sn_state[i] == state::ALIVE && on_screen(i).is_some() {
+        if snap.sn_state[i] == SlotState::Alive && on_screen(i).is_some() {
             total += snap.sn_attached[i] as usize;
             live += 1;
         }
@@ -342,7 +343,7 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n_o
         let ring = d * 1.45;
         ctx.begin_path();
         for i in 0..n_ord {
-            if snap.sn_state[i] != state::ALIVE {
+            if snap.sn_state[i] != SlotState::Alive {
                 continue;
             }
             let Some((x, y)) = on_screen(i) else { continue };
@@ -359,7 +360,7 @@ fn draw_peers(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n_o
         let mean = total as f64 / live as f64;
         ctx.begin_path();
         for i in 0..n_ord {
-            if snap.sn_state[i] != state::ALIVE {
+            if snap.sn_state[i] != SlotState::Alive {
                 continue;
             }
             let Some((x, y)) = on_screen(i) else { continue };
@@ -387,7 +388,7 @@ fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
     // Crashed: a cross.
     ctx.begin_path();
     let k = r * 0.8;
-    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::CRASHED) {
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == SlotState::Crashed) {
         let Some((x, y)) = on_screen(i) else { continue };
         ctx.move_to(x - k, y - k);
         ctx.line_to(x + k, y + k);
@@ -401,7 +402,7 @@ fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
     ctx.stroke();
     // Shut down by the safeguard: a ring broken at the top.
     ctx.begin_path();
-    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::SHUTDOWN) {
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == SlotState::Shutdown) {
         let Some((x, y)) = on_screen(i) else { continue };
         let a0 = -TAU / 4.0 + 0.7;
         ctx.move_to(x + r * a0.cos(), y + r * a0.sin());
@@ -415,7 +416,7 @@ fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
     // Promoting (or restarting after a crash): a small dashed ring.
     ctx.begin_path();
     let rp = r * 0.65;
-    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::PROMOTING) {
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == SlotState::Promoting) {
         let Some((x, y)) = on_screen(i) else { continue };
         for q in 0..4 {
             let a = TAU * f64::from(q) / 4.0;
@@ -430,7 +431,7 @@ fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
     // Live: discs by load bucket, one path per colour.
     for (bucket, fill) in colors::LOAD_FILLS.iter().enumerate() {
         ctx.begin_path();
-        for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::ALIVE && load_bucket(snap.sn_load[i]) == bucket) {
+        for i in (0..n_ord).filter(|&i| snap.sn_state[i] == SlotState::Alive && load_bucket(snap.sn_load[i]) == bucket) {
             let Some((x, y)) = on_screen(i) else { continue };
             circle(ctx, x, y, r);
             out.drawn += 1;
@@ -439,7 +440,7 @@ fn draw_supernodes(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
         ctx.fill();
     }
     ctx.begin_path();
-    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == state::ALIVE && snap.sn_load[i] > 1.0) {
+    for i in (0..n_ord).filter(|&i| snap.sn_state[i] == SlotState::Alive && snap.sn_load[i] > 1.0) {
         let Some((x, y)) = on_screen(i) else { continue };
         circle(ctx, x, y, r + 2.5 * dpr);
     }
@@ -455,7 +456,7 @@ fn draw_megas(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, n: 
     ctx.begin_path();
     let mut any = false;
     for i in snap.ordinary.min(n)..n {
-        if snap.sn_state[i] != state::ALIVE || snap.minute.saturating_sub(snap.sn_since[i]) < recent {
+        if snap.sn_state[i] != SlotState::Alive || snap.minute.saturating_sub(snap.sn_since[i]) < recent {
             continue;
         }
         let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
@@ -481,7 +482,7 @@ fn draw_arrivals(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>, 
     ctx.begin_path();
     let mut any = false;
     for i in snap.ordinary.min(n)..n {
-        if snap.sn_state[i] != state::ALIVE || snap.minute.saturating_sub(snap.sn_since[i]) >= recent {
+        if snap.sn_state[i] != SlotState::Alive || snap.minute.saturating_sub(snap.sn_since[i]) >= recent {
             continue;
         }
         let age = anim::age_ms(snap.sn_since[i], snap.minute, ms_per_min, since_tick);
@@ -546,9 +547,9 @@ fn draw_highlight(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>,
             for i in 0..n {
                 let s = snap.sn_state[i];
                 let hit = match hl {
-                    Highlight::States(states) => states.contains(&s) && s != state::IDLE,
-                    Highlight::Crashed => s == state::CRASHED && snap.sn_cause.get(i) == Some(&cause::BUG),
-                    Highlight::MegaSupernodes => i >= snap.ordinary && s == state::ALIVE,
+                    Highlight::States(states) => states.contains(&s) && s != SlotState::Idle,
+                    Highlight::Crashed => s == SlotState::Crashed && snap.sn_cause.get(i) == Some(&Cause::Bug),
+                    Highlight::MegaSupernodes => i >= snap.ordinary && s == SlotState::Alive,
                     _ => false,
                 };
                 if hit {

@@ -50,6 +50,29 @@ pub fn times(x: f64) -> String {
     }
 }
 
+/// A model parameter's value as a reader would say it (sliders, the tipping-point map): shares
+/// as percentages, capacity as a multiple of the normal peak load, minutes as minutes.
+pub fn param_value(key: &str, v: f64) -> String {
+    match key {
+        "buggy_share" | "crash_fraction" | "mega_reach" | "cache_locality" | "cache_pruning" | "kill_fraction" | "windows_share" => {
+            format!("{:.0}%", v * 100.0)
+        }
+        // Capacity is 1 + headroom times the normal peak load.
+        "capacity_headroom" => format!("{}×", short(1.0 + v)),
+        "login_capacity" | "bootstrap_capacity" | "im_capacity" => format!("{v:.2}×"),
+        "attempts_per_min" | "probe_fanout" | "capacity_spread" => format!("{v:.1}"),
+        "mega_first_wave_min" => format!("{:.1} h in", v / 60.0),
+        k if k.ends_with("_min") => format!("{v:.0} min"),
+        _ => format!("{v}"),
+    }
+}
+
+/// One decimal, or two when the second one matters: 5 → "5.0", 5.25 → "5.25".
+fn short(x: f64) -> String {
+    let two = format!("{x:.2}");
+    if two.ends_with('0') { format!("{x:.1}") } else { two }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +92,15 @@ mod tests {
         assert_eq!(times(37.2), "37×");
         assert_eq!(times(2.44), "2.4×");
         assert_eq!(times(0.615), "0.61×");
+    }
+
+    #[test]
+    fn parameter_values() {
+        assert_eq!(param_value("buggy_share", 0.5), "50%");
+        assert_eq!(param_value("capacity_headroom", 4.0), "5.0×");
+        assert_eq!(param_value("capacity_headroom", 4.25), "5.25×");
+        assert_eq!(param_value("restart_delay_min", 45.0), "45 min");
+        assert_eq!(param_value("attempts_per_min", 3.0), "3.0", "a rate, not minutes");
+        assert_eq!(param_value("mega_first_wave_min", 960.0), "16.0 h in");
     }
 }

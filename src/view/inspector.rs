@@ -1,7 +1,7 @@
 //! The inspector: what the hovered or tapped supernode is, how loaded, and why it failed.
 
 use leptos::prelude::*;
-use overlay_sim::world::{cause, state};
+use overlay_sim::{Cause, SlotState};
 use overlay_sim::History;
 
 use super::format::{count, times, utc};
@@ -31,21 +31,21 @@ pub fn facts(h: &History, i: u32) -> Option<Facts> {
     let back = |t: u32| utc(w, t);
     let timer = s.sn_timer.get(k).copied().unwrap_or(0);
     let status = match st {
-        state::ALIVE if load > 1.0 => format!("serving, but over capacity ({}): the safeguard may shut it down", times(f64::from(load))),
-        state::ALIVE => "serving".to_string(),
-        state::CRASHED => match s.sn_cause.get(k).copied() {
-            Some(cause::BUG) => format!("crashed on the 5.0.0.152 bug; its user restarts it at about {}", back(timer)),
-            Some(cause::KILLED) => format!("killed; back at about {}", back(timer)),
+        SlotState::Alive if load > 1.0 => format!("serving, but over capacity ({}): the safeguard may shut it down", times(f64::from(load))),
+        SlotState::Alive => "serving".to_string(),
+        SlotState::Crashed => match s.sn_cause.get(k).copied() {
+            Some(Cause::Bug) => format!("crashed on the 5.0.0.152 bug; its user restarts it at about {}", back(timer)),
+            Some(Cause::Killed) => format!("killed; back at about {}", back(timer)),
             _ => format!("crashed; back at about {}", back(timer)),
         },
-        state::SHUTDOWN => format!(
+        SlotState::Shutdown => format!(
             "shut down at {} its capacity by the overload safeguard; restarting, back at {}",
             times(f64::from(s.sn_cause_load.get(k).copied().unwrap_or(0.0))),
             back(timer)
         ),
-        state::PROMOTING => format!("a peer is being promoted here (uptime check); serving at about {}", back(timer)),
-        state::VACANT => match s.sn_cause.get(k).copied() {
-            Some(cause::REBOOT) => "its host rebooted; no supernode here for now".to_string(),
+        SlotState::Promoting => format!("a peer is being promoted here (uptime check); serving at about {}", back(timer)),
+        SlotState::Vacant => match s.sn_cause.get(k).copied() {
+            Some(Cause::Reboot) => "its host rebooted; no supernode here for now".to_string(),
             _ => "its host went offline (normal churn); no supernode here for now".to_string(),
         },
         _ => "not started yet: the operator has not added it".to_string(),

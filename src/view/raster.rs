@@ -3,7 +3,7 @@
 //! filling 48,000 shapes through Canvas2D costs tens of milliseconds in a software renderer;
 //! this costs a few, and only when the minute or the camera changes.
 
-use overlay_sim::world::state;
+use overlay_sim::SlotState;
 use overlay_sim::Snapshot;
 use wasm_bindgen::Clamped;
 use web_sys::{CanvasRenderingContext2d, ImageData};
@@ -102,10 +102,10 @@ impl Raster {
             for i in 0..n_ord {
                 let s = snap.sn_state[i];
                 let rgb = match s {
-                    state::ALIVE if pass == 1 => colors::LOAD_RGB[load_bucket(snap.sn_load[i])],
-                    state::SHUTDOWN if pass == 0 => colors::OVERLOAD_RGB,
-                    state::CRASHED if pass == 0 => colors::CRASHED_RGB,
-                    state::PROMOTING if pass == 0 => colors::PROMOTING_RGB,
+                    SlotState::Alive if pass == 1 => colors::LOAD_RGB[load_bucket(snap.sn_load[i])],
+                    SlotState::Shutdown if pass == 0 => colors::OVERLOAD_RGB,
+                    SlotState::Crashed if pass == 0 => colors::CRASHED_RGB,
+                    SlotState::Promoting if pass == 0 => colors::PROMOTING_RGB,
                     _ => continue,
                 };
                 let (x, y) = view.to_screen(snap.sn_x[i], snap.sn_y[i]);
@@ -113,7 +113,7 @@ impl Raster {
                     continue;
                 }
                 out.drawn += 1;
-                out.failed += u32::from(matches!(s, state::CRASHED | state::SHUTDOWN));
+                out.failed += u32::from(matches!(s, SlotState::Crashed | SlotState::Shutdown));
                 let (x, y) = (x as usize, y as usize);
                 for yy in y..y + size {
                     let o = (yy * w + x) * 4;

@@ -37,8 +37,8 @@ pub const REGIONS: [Region; 7] = [
 /// through the morning, highest in the evening (our assumption of the shape; the amplitude is
 /// a parameter).
 const DAY: [f64; 24] = [
-    0.55, 0.45, 0.38, 0.34, 0.33, 0.35, 0.42, 0.52, 0.63, 0.72, 0.78, 0.82, //
-    0.84, 0.86, 0.88, 0.90, 0.92, 0.94, 0.96, 0.98, 1.00, 0.97, 0.85, 0.70,
+    0.62, 0.50, 0.41, 0.36, 0.33, 0.34, 0.40, 0.50, 0.61, 0.70, 0.76, 0.80, //
+    0.82, 0.83, 0.84, 0.85, 0.86, 0.87, 0.89, 0.93, 0.97, 1.00, 0.92, 0.76,
 ];
 
 /// The largest group: a host cache holds up to ~200 supernodes.
@@ -173,15 +173,15 @@ impl Group {
 }
 
 /// The group size for `n` user-run supernodes: a host cache (200) at real scale; at the
-/// miniature scales, five neighbourhoods, so that even a classroom shows the spread. (Each slot
-/// of a miniature stands for hundreds of real supernodes, so its groups must not be too small:
-/// one host leaving a 6-slot group is a far bigger shock than one leaving a real one.)
+/// miniature scales, a dozen or so neighbourhoods (at least 6 slots each), so the storm has
+/// room to spread from one to the next.
 pub fn group_size(n: usize) -> usize {
-    n.div_ceil(MINIATURE_GROUPS).clamp(3, HOST_CACHE).min(n.max(1))
+    n.div_ceil(MINIATURE_GROUPS).clamp(MIN_GROUP, HOST_CACHE).min(n.max(1))
 }
 
-/// Neighbourhoods of a miniature network.
-const MINIATURE_GROUPS: usize = 5;
+/// Neighbourhoods of a miniature network, and the fewest slots a neighbourhood has.
+const MINIATURE_GROUPS: usize = 14;
+const MIN_GROUP: usize = 6;
 
 /// The demand of a region at `hour_utc`, relative to its own peak: the day's shape scaled so
 /// that the night's low is 1 − 2·amplitude of the peak.

@@ -57,6 +57,7 @@ pub mod run;
 pub mod scenario;
 mod snapshot;
 mod step;
+pub mod sweep;
 pub mod theory;
 pub mod world;
 
@@ -71,7 +72,4 @@ pub use scenario::Scenario;
 pub use snapshot::Snapshot;
 pub use world::World;
 
-/// TEMPORARY tuning hook (removed before commit).
-pub(crate) fn tune(name: &str, default: f64) -> f64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+

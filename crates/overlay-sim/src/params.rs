@@ -355,7 +355,7 @@ pub static PARAMS: [ParamSpec; 44] = [
         "mean minutes a user who gave up waits before trying again, unless the evening takes them offline first (our assumption)"),
     whole!(user_restart_min, "User restarts a crash (min)", 1, 240, false, false, "mean minutes before a user restarts a crashed client (our assumption)"),
     real!(login_capacity, "Login servers", 0.0, 100.0, 0.5, false, true, "throughput as a multiple of the normal peak sign-in rate (our assumption)"),
-    real!(bootstrap_capacity, "Bootstrap servers", 0.0, 100.0, 0.05, false, false,
+    real!(bootstrap_capacity, "Bootstrap servers", 0.0, 100.0, 0.01, false, false,
         "fresh supernode addresses handed to clients whose host cache is dead, a minute, as a multiple of the normal sign-in rate (the client ships with 7 bootstrap addresses: Baset & Schulzrinne 2006; the capacity is our assumption)"),
     real!(im_capacity, "Offline-IM servers", 0.1, 100.0, 0.1, false, false, "capacity as a multiple of their normal peak demand (our assumption)"),
     whole!(promotion_min, "Promotion uptime (min)", 1, 1440, false, false,
@@ -412,10 +412,10 @@ impl Params {
             buggy_spread: 0.5,
             crash_fraction: 0.4,
             windows_share: 0.75,
-            capacity_headroom: 4.0,
+            capacity_headroom: 2.2,
             capacity_spread: 0.6,
-            group_spread: 0.45,
-            cache_locality: 0.85,
+            group_spread: 1.2,
+            cache_locality: 0.9,
             cache_pruning: 0.8,
             overload_shutdown: true,
             restart_delay_min: 45,
@@ -424,14 +424,14 @@ impl Params {
             retry_policy: RetryPolicy::Exponential,
             attempts_per_min: 3.0,
             retry_delay_min: 1,
-            retry_cap_min: 8,
+            retry_cap_min: 10,
             probe_fanout: 8.0,
             probe_cost: 4.0,
-            patience_min: 120,
-            rest_min: 360,
+            patience_min: 340,
+            rest_min: 390,
             user_restart_min: 15,
             login_capacity: 3.0,
-            bootstrap_capacity: 0.25,
+            bootstrap_capacity: 0.02,
             im_capacity: 1.5,
             promotion_min: 60,
             mega_supernodes: 0,
@@ -440,7 +440,7 @@ impl Params {
             mega_first_wave_min: 16 * 60,
             mega_wave_interval_min: 4 * 60,
             mega_ramp_min: 60,
-            mega_reach: 0.5,
+            mega_reach: 0.4,
             kill_fraction: 0.25,
             diurnal_amplitude: 0.3,
             session_min: 240,
@@ -504,8 +504,13 @@ impl Params {
     }
 }
 
+/// The operator's megas at a scale: one per 80 supernodes (600 at real scale: "hundreds"),
+/// and at least two per neighbourhood, so that in a miniature every wave can reach the dead
+/// neighbourhoods, as the real waves reached every region.
 fn default_megas(supernodes: u32) -> u32 {
-    (supernodes / 80).max(4)
+    let n = supernodes as usize;
+    let groups = n.div_ceil(crate::group::group_size(n).max(1)) as u32;
+    (supernodes / 80).max(2 * groups).max(4)
 }
 
 #[cfg(test)]

@@ -18,13 +18,15 @@ pub(crate) const LEVELS: usize = 8;
 /// Extra mega slots the sandbox user can inject by hand.
 pub const USER_MEGAS: usize = 16;
 /// The least capacity over normal peak load a promoted supernode — or a neighbourhood, per
-/// user — has: enough to hold its normal clients with a quarter to spare (our assumption).
-pub(crate) fn h_min() -> f64 { crate::tune("HMIN", 1.25) / client_share() as f64 }
+/// user — has: its normal clients' share plus a tenth to spare (our assumption).
+pub(crate) fn h_min() -> f64 { 1.1 / f64::from(CLIENT_SHARE) }
 /// A mesh link's routing load, as a share of a mean supernode's client count (our figure:
 /// a supernode with 10 links spends a fifth of its normal load routing for the overlay).
 pub(crate) const MESH_LINK_COST: f32 = 0.02;
-/// Share of a supernode's capacity it lets clients fill (the rest is signalling room).
-pub(crate) fn client_share() -> f32 { crate::tune("CS", 0.4) as f32 }
+/// Share of a supernode's capacity it lets clients fill; the rest is signalling room for
+/// searches, presence and relaying (our figure, from the ~5 KB/s budget shared by several
+/// hundred clients).
+pub(crate) const CLIENT_SHARE: f32 = 0.367;
 /// Where the operator's servers are drawn: login and offline-IM clusters.
 pub const LOGIN_XY: (f32, f32) = (0.42, 0.07);
 pub const IM_XY: (f32, f32) = (0.58, 0.07);
@@ -114,8 +116,12 @@ impl World {
         let clients_mean = (p.peers.max(1) as f64 / n_ord as f64) as f32;
         let layout = Layout::new(&p, n_ord, &mut rng);
         let unit = normal_unit(&p);
-        let (mut cap, want_degree) = capacities(&p, &layout, clients_mean * unit, &mut rng);
-        cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / client_share());
+        // Capacity is sized to what a *serving* supernode carries: at steady state a share of
+        // the slots is between hosts (longer-lived hosts at the miniature scales, fewer gaps).
+        let gap = f64::from(crate::step::VACANCY_GAP + p.promotion_min);
+        let serving = 1.0 - gap / (f64::from(p.sn_session_min) + gap);
+        let (mut cap, want_degree) = capacities(&p, &layout, clients_mean * unit / serving as f32, &mut rng);
+        cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / CLIENT_SHARE);
         let mut x = layout.x;
         let mut y = layout.y;
         x.resize(n, 0.5);
@@ -209,7 +215,7 @@ impl World {
             let e = self.expected_in(g, 0);
             let slots = self.groups[g].slots();
             // Each live supernode holds clients in proportion to what it can hold.
-            let limit = |i: usize| self.cap[i] * client_share() / unit;
+            let limit = |i: usize| self.cap[i] * CLIENT_SHARE / unit;
             let alive = slots.clone().filter(|&i| self.state[i].serving()).count();
             let room: f32 = slots.clone().filter(|&i| self.state[i].serving()).map(limit).sum();
             let fill = (e as f32 / room.max(1.0)).min(1.0);
@@ -229,7 +235,7 @@ impl World {
             gr.retry[0] = (e - total as f64).max(0.0);
             gr.retry_buggy = gr.retry[0] * gr.buggy_share;
             gr.service = 1.0;
-            gr.ready = crate::step::READY_SHARE * gr.size() as f64;
+            gr.ready = (crate::step::READY_SHARE * gr.size() as f64).max(1.0);
         }
     }
 
@@ -296,8 +302,6 @@ struct Layout {
     group_of: Vec<u16>,
     x: Vec<f32>,
     y: Vec<f32>,
-    /// Each group's users per supernode over the mean (log-normal, mean one).
-    density: Vec<f64>,
 }
 
 impl Layout {
@@ -369,7 +373,7 @@ impl Layout {
         for g in &mut groups {
             g.weight /= total.max(1e-9);
         }
-        Layout { groups, group_of, x, y, density }
+        Layout { groups, group_of, x, y }
     }
 }
 
@@ -418,8 +422,9 @@ fn capacities(p: &Params, layout: &Layout, unit_load: f32, rng: &mut Rng) -> (Ve
         let ln = libm::exp(sigma * z - sigma * sigma / 2.0);
         let h = h_min().min(mean) + (mean - h_min()).max(0.0) * ln;
         cap.push(h as f32 * unit_load);
-        // Stronger hosts keep more mesh links: degree grows with capacity (at least 2).
-        want.push(((3.0 * libm::pow(h / mean, 0.6)).round() as u32).clamp(2, 60));
+        // Stronger hosts keep more mesh links: degree grows with the host's own strength (its
+        // log-normal factor, not the floor every supernode must clear), at least 2.
+        want.push(((3.0 * ln).round() as u32).clamp(2, 60));
     }
     (cap, want)
 }

@@ -1,12 +1,16 @@
 //! Headless runner: `overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]`.
 //! Real scale unless `--set scale=...` says otherwise. Bad arguments: a message and exit code 2.
+//! `overlay-sim sweep` computes the tipping-point map (`overlay_sim::sweep`).
 
 use overlay_sim::run::{run_with_landmarks, series_hash, summarize};
+use overlay_sim::sweep::{Axis, Grid, Sweep};
 use overlay_sim::{Landmark, Metrics, Scenario, World};
 use std::io::Write;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]
+       overlay-sim sweep --scenario NAME [--scale classroom|city|real] --x PARAM=FROM:TO:N --y PARAM=FROM:TO:N
+                         [--hours H] [--seed N] [--set KEY=VALUE]... [--format json|csv]   (the tipping-point map; city scale unless told)
        overlay-sim list            (scenarios and parameters with their defaults)
        overlay-sim hashes          (the determinism table, tests/hashes.txt)
        overlay-sim mesh [SCALE]    (supernode positions and mesh links as JSON, for renderer benchmarks)";
@@ -72,6 +76,9 @@ fn main() -> ExitCode {
             println!("  {} = {}  ({}; {})", s.key, s.get(&p).text(&s.kind), s.kind.allowed(), s.source);
         }
         return ExitCode::SUCCESS;
+    }
+    if args.first().map(String::as_str) == Some("sweep") {
+        return sweep_main(&args[1..]);
     }
     if args.first().map(String::as_str) == Some("hashes") {
         for (name, scale, seed, hours) in overlay_sim::run::hash_table_runs() {
@@ -155,6 +162,82 @@ fn write_csv(out: &mut impl Write, w: &World, series: &[Metrics]) -> std::io::Re
         writeln!(out, "{},{utc},{},{},{},{},{:.4},{:.4},{:.3},{:.4},{},{},{},{},{},{:.4}", m.t_min, m.online_peers, m.expected_peers, m.supernodes_alive, m.mega_supernodes,
             m.mean_sn_load, m.max_sn_load, m.signalling_ratio, m.giant_component, m.login_queue, m.retrying_peers, m.crashed_clients, m.gave_up, m.groups_down,
             m.im_delayed_share)?;
+    }
+    Ok(())
+}
+
+/// `overlay-sim sweep`: the tipping-point map as JSON or CSV (cells in parallel, same result).
+fn sweep_main(args: &[String]) -> ExitCode {
+    let (grid, csv) = match parse_sweep(args) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("overlay-sim: sweep: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let sweep = grid.run_parallel(threads);
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::new(out.lock());
+    let r = if csv { write_sweep_csv(&mut out, &sweep) } else { serde_json::to_writer(&mut out, &sweep).map_err(std::io::Error::from).and_then(|()| writeln!(out)) };
+    match r.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("overlay-sim: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_sweep(args: &[String]) -> Result<(Grid, bool), String> {
+    let mut it = args.iter();
+    let (mut name, mut scale, mut x, mut y, mut hours, mut seed, mut sets, mut csv) = (None, "city".to_string(), None, None, 48u32, None, vec![], false);
+    while let Some(flag) = it.next() {
+        let mut val = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--scenario" => name = Some(val()?),
+            "--scale" => scale = val()?,
+            "--x" => x = Some(Axis::parse(&val()?).map_err(|e| format!("--x: {e}"))?),
+            "--y" => y = Some(Axis::parse(&val()?).map_err(|e| format!("--y: {e}"))?),
+            "--seed" => seed = Some(val()?),
+            "--set" => {
+                let kv = val()?;
+                let (k, v) = kv.split_once('=').ok_or_else(|| format!("--set wants KEY=VALUE, got '{kv}'"))?;
+                sets.push((k.to_string(), v.to_string()));
+            }
+            "--hours" => {
+                let v = val()?;
+                hours = v.parse().map_err(|_| format!("--hours: '{v}' is not a whole number"))?;
+            }
+            "--format" => {
+                csv = match val()?.as_str() {
+                    "json" => false,
+                    "csv" => true,
+                    other => return Err(format!("--format: '{other}' is not json or csv")),
+                }
+            }
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    let name = name.ok_or("--scenario is required")?;
+    let scale = overlay_sim::Scale::parse(&scale).ok_or_else(|| format!("--scale: '{scale}' is not classroom, city or real"))?;
+    let mut base = Scenario::preset_at(&name, scale).map_err(|e| e.to_string())?;
+    for (k, v) in sets.iter().chain(seed.map(|s| ("seed".to_string(), s)).iter()) {
+        if k == "scale" {
+            return Err("--set scale=…: use --scale".into());
+        }
+        base.set(k, v).map_err(|e| e.to_string())?;
+    }
+    base.check().map_err(|e| e.to_string())?;
+    let (x, y) = (x.ok_or("--x PARAM=FROM:TO:N is required")?, y.ok_or("--y PARAM=FROM:TO:N is required")?);
+    Ok((Grid::new(base, x, y, hours).map_err(|e| e.to_string())?, csv))
+}
+
+fn write_sweep_csv(out: &mut impl Write, s: &Sweep) -> std::io::Result<()> {
+    writeln!(out, "{},{},user_hours_lost,trough,minutes_to_90pct", s.x.param, s.y.param)?;
+    for c in &s.cells {
+        let back = c.minutes_to_90pct.map(|m| m.to_string()).unwrap_or_default();
+        writeln!(out, "{},{},{:.1},{:.4},{back}", c.x, c.y, c.user_hours_lost, c.trough)?;
     }
     Ok(())
 }

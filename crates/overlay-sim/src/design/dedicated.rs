@@ -20,7 +20,7 @@ use crate::mesh::Mesh;
 use crate::rng::sround;
 use crate::slot::{Cause, SlotState};
 use crate::step::{Ctx, GroupMinute, Pass, ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST};
-use crate::world::{client_share, World};
+use crate::world::{World, CLIENT_SHARE};
 use crate::{Event, EventKind};
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ impl World {
         self.clients_mean = (self.p.peers as f64 / n as f64) as f32;
         // At its client limit a server's clients fill the share of capacity a 2010 supernode
         // lets clients fill; the rest is signalling room.
-        let cap = self.clients_mean * (CLIENT_LIMIT / CLIENTS_PER_SERVER) as f32 / client_share();
+        let cap = self.clients_mean * (CLIENT_LIMIT / CLIENTS_PER_SERVER) as f32 / CLIENT_SHARE;
         let centre: Vec<(f32, f32, f32)> = self.groups.iter().map(|g| (g.x, g.y, g.r)).collect();
         self.replace_slots(&count, 0, cap, |g, _, rng| {
             let (cx, cy, r) = centre[g.unwrap_or(0)];
@@ -107,7 +107,7 @@ impl World {
                 events.push(self.slot_event(t, EventKind::Restart, i, 0.0));
             }
         }
-        let limit_per_cap = client_share() / ctx.client_cost;
+        let limit_per_cap = CLIENT_SHARE / ctx.client_cost;
         let pace_full = (self.p.join_rate * f64::from(self.clients_mean)) as f32;
         let (fanout, probe_cost) = (self.p.probe_fanout, self.p.probe_cost as f32);
         for g in 0..self.groups.len() {

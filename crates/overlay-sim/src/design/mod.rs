@@ -82,7 +82,7 @@ impl Design {
     }
     /// Whether a scenario makes sense with this design: `Err` says why not.
     pub fn supports(self, scenario: &str) -> Result<(), String> {
-        let no = |why: &str| Err(format!("skype-2010 with {scenario}: {why}"));
+        let no = |why: &str| Err(format!("design={} with {scenario}: {why}", self.name()));
         match (self, scenario) {
             (Design::Skype2010, _) | (_, "dec-2010" | "sandbox") => Ok(()),
             (_, "dec-2010-no-mega") => no("it differs from dec-2010 only by the 2010 operator's mega-supernodes, which the other designs do not get (use dec-2010)"),
@@ -192,7 +192,7 @@ impl World {
         self.y = Arc::new(y);
         self.group_of = group_of;
         let mut caps = vec![cap; n_ord];
-        caps.resize(n, self.p.mega_capacity_factor as f32 * self.clients_mean / crate::world::client_share());
+        caps.resize(n, self.p.mega_capacity_factor as f32 * self.clients_mean / crate::world::CLIENT_SHARE);
         self.cap = Arc::new(caps);
         self.mesh_load = Arc::new(vec![0.0; n]);
         self.state = vec![SlotState::Alive; n];

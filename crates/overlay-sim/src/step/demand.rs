@@ -9,12 +9,16 @@
 
 use super::{Ctx, GroupMinute};
 use crate::params::RetryPolicy;
-use crate::world::{World, client_share, LEVELS};
+use crate::world::{World, CLIENT_SHARE, LEVELS};
 
 /// Share of a retrying client's probes aimed at supernodes known to be alive (our assumption).
 /// Back-off level from which a failing client with a dead cache asks a bootstrap server
 /// (it tries its own cache first).
 const BOOTSTRAP_LEVEL: f64 = 4.0;
+/// Share of a client's own-neighbourhood cache entries that point at dead hosts once its
+/// neighbourhood is all but dead and that it skips for the next neighbourhoods' entries (our
+/// assumption: a client prunes dead entries as its probes time out).
+const SPILL: f64 = 0.7;
 
 
 impl World {
@@ -39,7 +43,7 @@ impl World {
         let alive_all: u32 = self.groups.iter().map(|g| g.alive).sum();
         // A bootstrap server hands out addresses of live supernodes: an attempt with them
         // gets through where any of those is accepting.
-        let p_boot = 1.0 - libm::pow(1.0 - f64::from(accepting_all) / f64::from(alive_all.max(1)), fanout);
+        let p_boot = 1.0 - libm::pow(1.0 - (f64::from(accepting_all) / f64::from(alive_all.max(1))).min(1.0), fanout);
         let rates = rates_of(self);
         let granted = self.bootstrap_share(&rates);
         let mega_room = self.mega_room_by_group();
@@ -47,8 +51,9 @@ impl World {
         for (gi, (g, m)) in self.groups.iter().zip(gm.iter_mut()).enumerate() {
             let size = g.size().max(1) as f64;
             let (near_acc, near_size) = self.near_totals(gi);
-            let acc_near = near_acc / near_size.max(1.0);
-            let p_local = 1.0 - libm::pow(1.0 - f64::from(g.accepting) / size, fanout * loc);
+            // Shares stay in 0..=1 (megas accept too), or a fractional fan-out powers a negative.
+            let acc_near = (near_acc / near_size.max(1.0)).min(1.0);
+            let p_local = 1.0 - libm::pow(1.0 - (f64::from(g.accepting) / size).min(1.0), fanout * loc);
             let p_near = 1.0 - libm::pow(1.0 - acc_near, fanout * (1.0 - loc));
             let p_ord = 1.0 - (1.0 - p_local) * (1.0 - p_near);
             let p_mega = if mega_room[gi] >= 1.0 { p.mega_reach } else { 0.0 };
@@ -97,7 +102,7 @@ impl World {
             // Aimed probes go to the live entries a client's cache holds: its own
             // neighbourhood's survivors, and its few entries in the next neighbourhoods.
             let alive = f64::from(g.alive);
-            let spill = crate::tune("SPILL", 0.0) * dead_share(g);
+            let spill = SPILL * dead_share(g);
             let own_aimed = if alive > 0.0 { aimed * loc * (1.0 - spill) } else { 0.0 };
             let aimed = own_aimed + aimed * ((1.0 - loc) + loc * spill);
             m.probes += (((attempts - aimed) * loc / size + own_aimed / alive.max(1.0)) * fanout * p.probe_cost) as f32;
@@ -173,7 +178,7 @@ impl World {
     /// Clients a mega-supernode holds now (it ramps up after arriving).
     pub(crate) fn mega_limit(&self, i: usize) -> f32 {
         let ramp = (self.minute.saturating_sub(self.since[i]) as f32 / self.p.mega_ramp_min.max(1) as f32).min(1.0);
-        self.cap[i] * client_share() * ramp
+        self.cap[i] * CLIENT_SHARE * ramp
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::scenario::Scripted;
 use crate::slot::{Cause, SlotState};
-use crate::world::{World, client_share};
+use crate::world::{World, CLIENT_SHARE};
 use crate::{Action, Event, EventKind};
 use std::sync::Arc;
 
@@ -71,12 +71,16 @@ impl World {
         (hazard, exposure)
     }
 
+    /// Kills `kill_fraction` of the serving supernodes: at random, or (targeted) the hubs —
+    /// most mesh links first, whose routing makes them the busiest (Albert, Jeong & Barabási),
+    /// then the most loaded.
     fn kill_share(&mut self, t: u32, targeted: bool, events: &mut Vec<Event>) {
         let mut live: Vec<usize> = (0..self.n_ord).filter(|&i| self.state[i].serving()).collect();
         let k = (live.len() as f64 * self.p.kill_fraction).round() as usize;
         if targeted {
             let l = |i: usize| self.load[i] * self.cap[i];
-            live.sort_by(|&a, &b| l(b).total_cmp(&l(a)).then(a.cmp(&b)));
+            let degree = &self.mesh.degree;
+            live.sort_by(|&a, &b| degree[b].cmp(&degree[a]).then(l(b).total_cmp(&l(a))).then(a.cmp(&b)));
         } else {
             for j in (1..live.len()).rev() {
                 live.swap(j, self.rng.below(j + 1));
@@ -145,7 +149,7 @@ impl World {
         for i in self.n_ord..self.state.len() {
             if self.state[i].serving() {
                 if let Some(r) = room.get_mut(self.group_of[i] as usize) {
-                    *r += f64::from(self.cap[i] * client_share()) - f64::from(self.attached[i]);
+                    *r += f64::from(self.cap[i] * CLIENT_SHARE) - f64::from(self.attached[i]);
                 }
             }
         }

@@ -33,21 +33,13 @@ impl World {
             let fill = if through > 0.0 { (joined / through).min(1.0) } else { 0.0 };
             let before = gr.retrying();
             let b_retry = if before > 0.0 { (gr.retry_buggy / before).min(1.0) } else { 0.0 };
-            let (mut carry, mut quit, mut relogged) = (0.0, 0.0, 0.0);
-            let relogin = crate::tune("RELOGIN", 99.0) as usize;
+            let (mut carry, mut quit) = (0.0, 0.0);
             for k in 0..LEVELS {
                 let tried = m.tried[k].min(gr.retry[k]);
                 let failed = (tried - m.through[k] * fill).max(0.0);
                 // Those who tried leave their level; failures from the level below arrive;
                 // the top level keeps its own failures.
-                // A client failing into the re-login level drops its session and signs in
-                // again at the login servers (the storm reaches the central servers).
-                if k == relogin && k > 0 {
-                    gr.retry[k] -= tried;
-                    relogged += carry;
-                } else {
-                    gr.retry[k] += carry - tried;
-                }
+                gr.retry[k] += carry - tried;
                 carry = failed;
                 if k + 1 == LEVELS {
                     gr.retry[k] += failed;
@@ -58,8 +50,6 @@ impl World {
                     quit += q;
                 }
             }
-            gr.login += relogged;
-            gr.login_buggy += relogged * b_retry;
             // Retrying 5.0.0.152 clients crash on late replies too.
             let crashed_retrying = gr.retry_buggy * h;
             scale_levels(&mut gr.retry, crashed_retrying);

@@ -9,7 +9,7 @@ use crate::{Event, EventKind, Metrics};
 /// Most promotion candidates a neighbourhood has at hand, as a share of its slots, and how much
 /// faster than normal host churn they come back (our assumptions).
 pub(crate) const READY_SHARE: f64 = 0.05;
-pub(crate) fn ready_pace() -> f64 { crate::tune("RPACE", 2.0) }
+pub(crate) const READY_PACE: f64 = 1.55;
 
 impl World {
     pub(super) fn update_groups(&mut self, t: u32, gm: &[GroupMinute], events: &mut Vec<Event>) {
@@ -21,9 +21,9 @@ impl World {
             gr.service = if e > 0.0 { gr.attached / e } else { 1.0 };
             // New candidates: about twice what normal host churn needs, from the clients
             // running here (connected or not: a client decides for itself that it can serve).
-            let most = READY_SHARE * gr.size() as f64;
+            let most = (READY_SHARE * gr.size() as f64).max(1.0);
             let running = if e > 0.0 { ((gr.attached + gr.retrying()) / e).min(1.0) } else { 0.0 };
-            gr.ready = (gr.ready + ready_pace() * gr.size() as f64 / f64::from(self.p.sn_session_min.max(1)) * running).min(most);
+            gr.ready = (gr.ready + READY_PACE * gr.size() as f64 / f64::from(self.p.sn_session_min.max(1)) * running).min(most);
             let next = gr.state.next(gr.service);
             if next != gr.state {
                 let kind = match next {

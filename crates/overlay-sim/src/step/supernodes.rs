@@ -6,8 +6,16 @@
 use super::{Ctx, GroupMinute, ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST, VACANCY_GAP};
 use crate::rng::sround;
 use crate::slot::{Cause, SlotState};
-use crate::world::{World, client_share};
+use crate::world::{World, CLIENT_SHARE};
 use crate::{Event, EventKind};
+
+/// Weight of this minute's load in the load the safeguard watches (a half-life of about a
+/// minute: a spike of one minute alone does not trip it).
+const ALPHA: f32 = 0.5;
+/// How readily the safeguard trips per minute, per unit of smoothed overload: a host at twice
+/// its capacity shuts down within two minutes on average (our assumption; Rabbe: "a built-in
+/// safeguard shuts a supernode down when its load is excessive").
+const SHUT_RATE: f32 = 0.679;
 
 /// A serving supernode that stops this minute (applied after the hot pass).
 #[derive(Clone, Copy, Debug)]
@@ -35,11 +43,9 @@ impl World {
         fails.clear();
         let p = &self.p;
         let probe_cost_noise = 3.5f32;
-        let limit_per_cap = client_share() / ctx.client_cost;
+        let limit_per_cap = CLIENT_SHARE / ctx.client_cost;
         let restart_delay = p.restart_delay_min as f32;
         let probation = p.probation_min as f32;
-        let alpha = crate::tune("ALPHA", 0.5) as f32;
-        let shut_rate = crate::tune("SHUT", 1000.0) as f32;
         let t = ctx.t;
         let mut global_left_total: f32 = gm.iter().map(|m| m.want_global as f32).sum();
         let global_left = &mut global_left_total;
@@ -114,12 +120,12 @@ impl World {
                 let offered = a as f32 * ctx.client_cost + probes_here * noise + acc as f32 * JOIN_COST + mesh_load[k];
                 let l = offered / cap[k];
                 load[k] = l;
-                let e = ewma[k] + alpha * (l - ewma[k]);
+                let e = ewma[k] + ALPHA * (l - ewma[k]);
                 ewma[k] = e;
                 m.offered += f64::from(offered);
                 m.load_sum += f64::from(l);
                 m.loaded += 1;
-                if p.overload_shutdown && e > 1.0 && u2 < (e - 1.0) * shut_rate {
+                if p.overload_shutdown && e > 1.0 && u2 < (e - 1.0) * SHUT_RATE {
                     let jitter = (0.8 + 0.4 * u1) * restart_delay;
                     fails.push(Fail { i: i as u32, state: SlotState::Shutdown, cause: Cause::Overload, until: t + 1 + jitter as u32, load: e });
                 } else {
@@ -244,7 +250,7 @@ impl World {
             let g = self.group_of[i] as usize;
             let Some(m) = gm.get_mut(g) else { continue };
             let limit = self.mega_limit(i);
-            let pace = (self.cap[i] * client_share() / self.p.mega_ramp_min.max(1) as f32).max(1.0);
+            let pace = (self.cap[i] * CLIENT_SHARE / self.p.mega_ramp_min.max(1) as f32).max(1.0);
             let u = self.rng.f64() as f32;
             let off = sround(self.attached[i] as f32 * m.off, u).min(self.attached[i]);
             let a = self.attached[i] - off;
