@@ -80,7 +80,7 @@ fn dedicated_servers_ride_out_the_bug_by_throttling() {
         assert!(r.events.iter().all(|e| e.kind != EventKind::OverloadShutdown));
         series.push(r.metrics);
     }
-    assert!(trough(&series) < 0.3, "the harsh storm bites: {}", trough(&series));
+    assert!(trough(&series) < 0.5, "the harsh storm bites: {}", trough(&series));
     assert!(series.last().map_or(0.0, Metrics::online_fraction) > 0.9, "and passes");
 
     // A server killed by hand is restarted by the operator, not replaced by a promoted user.
