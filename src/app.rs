@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::app_state::AppState;
 use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
-use crate::{announce, embed, hooks, player, share, tipping, view, Sources};
+use crate::{announce, compare, embed, hooks, player, share, tipping, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
 fn apply_theme(theme: Theme) {
@@ -84,6 +84,8 @@ fn Later(children: ChildrenFn) -> impl IntoView {
 pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     provide_context(u.clone());
     let clock = start_clock(&u, state);
+    // `?compare=DESIGN`: a second run beside this one, on this clock (src/compare).
+    compare::start(u.compare, state, clock);
     apply_theme(u.theme);
     // The address bar follows the state; inside an iframe, report height and obey the parent.
     share::sync_url(state);
@@ -129,10 +131,13 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
 fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let interactive = RwSignal::new(false);
+    let twin = use_context::<compare::Twin>();
     view! {
         <section class="stage-col">
+            {twin.map(|t| view! { <compare::CompareStage twin=t embed=embed inspect=controls == Controls::Full/> })}
             // The inspector floats over the map's emptiest corner, so it is in view while the
             // pointer hovers the supernodes.
+            <Show when=move || twin.is_none()>
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
                 <view::Stage/>
                 <player::CatchUp/>
@@ -147,6 +152,7 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoVie
                     </button>
                 </Show>
             </div>
+            </Show>
             <Show when=move || embed>
                 <div class="embed-bar">
                     <span>"Supernode Storm — the Skype outage of December 2010"</span>
@@ -174,18 +180,26 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoVie
 /// beside them.
 #[component]
 fn Panels(map_alone: bool) -> impl IntoView {
+    let twin = use_context::<compare::Twin>();
     view! {
         <div class="below">
             <div class="main-col">
-                <Later><view::Charts/></Later>
+                <Later>{match twin {
+                    Some(t) => view! { <compare::CompareCharts twin=t/> }.into_any(),
+                    None => view! { <view::Charts/> }.into_any(),
+                }}</Later>
                 <Show when=move || !map_alone>
                     <Later><tipping::TippingPanel/></Later>
                 </Show>
-                <Later><view::EventLog/></Later>
+                <Later>{match twin {
+                    Some(t) => view! { <compare::EventLogs twin=t/> }.into_any(),
+                    None => view! { <view::EventLog/> }.into_any(),
+                }}</Later>
             </div>
             <aside class="side-col">
                 <Later><player::StoryPanel/></Later>
                 <Later><tipping::TippingHint/></Later>
+                <Later><compare::ComparePanel/></Later>
                 <Later><view::Legend/></Later>
                 <Later><player::SandboxPanel/></Later>
                 <Later><share::SharePanel/></Later>

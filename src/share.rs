@@ -19,7 +19,7 @@ pub fn current_query(state: &AppState) -> String {
     // Where a seek in flight is going: a reload mid-way opens where the reader was headed.
     let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
     let step = state.story_step.get_untracked();
-    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &crate::tipping::query_suffix()
+    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &crate::tipping::query_suffix() + &crate::compare::query_suffix()
 }
 
 /// The page's address without its query.
