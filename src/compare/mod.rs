@@ -103,6 +103,6 @@ mod tests {
     fn a_design_that_cannot_run_the_scenario_says_why() {
         let main = Scenario::preset_at("aug-2007", Scale::Classroom).expect("preset");
         let why = twin_scenario(&main, Design::Central).expect_err("the 2007 bug is the 2007 overlay's own");
-        assert!(why.contains("central") && why.contains("aug-2007"), "{why}");
+        assert!(why.contains("central") && why.contains("aug-2007") && why.contains("skype-2010 only"), "{why}");
     }
 }

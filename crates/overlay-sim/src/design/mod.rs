@@ -80,16 +80,20 @@ impl Design {
     pub fn has_megas(self) -> bool {
         self == Design::Skype2010
     }
-    /// Whether a scenario makes sense with this design: `Err` says why not.
+    /// Whether a scenario makes sense with this design: `Err` names the designs that run it
+    /// and why this one does not (it reads after "allowed: ").
     pub fn supports(self, scenario: &str) -> Result<(), String> {
-        let no = |why: &str| Err(format!("design={} with {scenario}: {why}", self.name()));
+        let no = |who: &str, why: &str| Err(format!("{who} with {scenario}, not {}: {why}", self.name()));
+        let only_2010 = "skype-2010 only";
         match (self, scenario) {
             (Design::Skype2010, _) | (_, "dec-2010" | "sandbox") => Ok(()),
-            (_, "dec-2010-no-mega") => no("it differs from dec-2010 only by the 2010 operator's mega-supernodes, which the other designs do not get (use dec-2010)"),
-            (_, "aug-2007") => no("its fault is the 2007 overlay's supernode-allocation bug, which the other designs do not have"),
-            (Design::Dht, "random-failure" | "targeted-attack") => no("it kills supernodes, and a DHT has none (the DHT's own loss test is `cargo test --test designs`)"),
+            (_, "dec-2010-no-mega") => no(only_2010, "it differs from dec-2010 only by the 2010 operator's mega-supernodes, which the other designs do not get (use dec-2010)"),
+            (_, "aug-2007") => no(only_2010, "its fault is the 2007 overlay's supernode-allocation bug, which the other designs do not have"),
+            (Design::Dht, "random-failure" | "targeted-attack") => {
+                no("skype-2010, dedicated-2012 or central", "it kills supernodes, and a DHT has none (the DHT's own loss test is `cargo test --test designs`)")
+            }
             (Design::Dedicated2012 | Design::Central, "random-failure" | "targeted-attack") => Ok(()),
-            _ => no("unknown scenario"),
+            _ => no(only_2010, "unknown scenario"),
         }
     }
 }
