@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::app_state::AppState;
 use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
-use crate::{announce, embed, hooks, player, share, tipping, view, Sources};
+use crate::{announce, compare, embed, hooks, player, share, tipping, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
 fn apply_theme(theme: Theme) {
@@ -90,6 +90,8 @@ fn Later(children: ChildrenFn) -> impl IntoView {
 pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     provide_context(u.clone());
     let clock = start_clock(&u, state);
+    // `?compare=DESIGN`: a second run beside this one, on this clock (src/compare).
+    compare::start(u.compare, state, clock);
     apply_theme(u.theme);
     // The story's reader, for the panel, the caption, the presenter view and the keys.
     player::use_narrator(state, clock, u.story_step);
@@ -162,10 +164,13 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
         state.revision.track();
         state.history.with_value(|h| h.scenario().title.clone())
     };
+    let twin = use_context::<compare::Twin>();
     view! {
         <section class="stage-col">
+            {twin.map(|t| view! { <compare::CompareStage twin=t embed=embed inspect=controls == Controls::Full/> })}
             // The inspector floats over the map's emptiest corner, so it is in view while the
             // pointer hovers the supernodes.
+            <Show when=move || twin.is_none()>
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
                 <view::Stage/>
                 <player::CatchUp/>
@@ -184,6 +189,7 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
                     </button>
                 </Show>
             </div>
+            </Show>
             <Show when=move || embed>
                 <div class="embed-bar">
                     <span class="embed-title" data-testid="embed-caption">"Supernode Storm — " {title}</span>
@@ -224,22 +230,31 @@ fn SideColumn() -> impl IntoView {
             <player::StoryPanel/>
             <Later><player::SandboxPanel/></Later>
             <Later><tipping::TippingHint/></Later>
+            <Later><compare::ComparePanel/></Later>
             <Later><view::Legend/></Later>
             <Later><share::SharePanel/></Later>
         </aside>
     }
 }
 
-/// Below the map and the story: the charts, the tipping-point map and the event log.
+/// Below the map and the story: the charts, the tipping-point map and the event log (both
+/// runs' when a design is compared).
 #[component]
 fn MainColumn(map_alone: bool) -> impl IntoView {
+    let twin = use_context::<compare::Twin>();
     view! {
         <div class="main-col">
-            <Later><view::Charts/></Later>
+            <Later>{match twin {
+                Some(t) => view! { <compare::CompareCharts twin=t/> }.into_any(),
+                None => view! { <view::Charts/> }.into_any(),
+            }}</Later>
             <Show when=move || !map_alone>
                 <Later><tipping::TippingPanel/></Later>
             </Show>
-            <Later><view::EventLog/></Later>
+            <Later>{match twin {
+                Some(t) => view! { <compare::EventLogs twin=t/> }.into_any(),
+                None => view! { <view::EventLog/> }.into_any(),
+            }}</Later>
         </div>
     }
 }

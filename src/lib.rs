@@ -8,6 +8,7 @@ mod announce;
 mod app;
 pub mod app_state;
 pub mod clock;
+pub mod compare;
 pub mod embed;
 mod hooks;
 mod panic;

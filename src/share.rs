@@ -30,7 +30,7 @@ pub fn link_query(state: &AppState) -> String {
     let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
     let step = state.story_step.get_untracked();
     let whatifs = state.acted.with_untracked(|log| crate::whatif::query_suffix(log));
-    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &whatifs + &crate::tipping::query_suffix()
+    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &whatifs + &crate::tipping::query_suffix() + &crate::compare::query_suffix()
 }
 
 /// The query of this page's own address: the view, and the embed keys when embedded.

@@ -43,6 +43,8 @@ pub struct UrlState {
     pub whatifs: Vec<(u32, overlay_sim::Action)>,
     /// An embed's legend open over the map (`legend=1`).
     pub legend: bool,
+    /// The design shown beside the run (`compare`), if any.
+    pub compare: Option<overlay_sim::Design>,
     /// One line per rejected key or value, naming it and what was used instead.
     pub notices: Vec<String>,
 }
@@ -100,7 +102,7 @@ impl Reader {
         let mut scenario = Scenario::preset_at(name, scale).unwrap_or_else(|_| unreachable_scenario());
         let mut unknown = vec![];
         for (k, v) in self.pairs.clone() {
-            if RESERVED.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) {
+            if RESERVED.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) || crate::compare::KEYS.contains(&k.as_str()) {
                 continue;
             }
             if crate::whatif::is_whatif(&k, &v) {
@@ -127,7 +129,14 @@ impl Reader {
     /// Limits between parameters, once all are in: a pair the model refuses falls back to the
     /// preset's sizes, with a notice naming the parameter and the values given.
     fn check_limits(&mut self, scenario: &mut Scenario) {
-        let Err(e) = scenario.check() else { return };
+        let Err(mut e) = scenario.check() else { return };
+        if e.param == "design" {
+            // A design that cannot run this scenario (issue 16): the scenario's own overlay.
+            let _ = scenario.set("design", overlay_sim::Design::default().name());
+            self.notices.push(format!("design: {}; using skype-2010.", plain(&e.allowed, 200)));
+            let Err(next) = scenario.check() else { return };
+            e = next;
+        }
         if let Ok(preset) = Scenario::preset_at(&scenario.name, scenario.params.scale) {
             for key in ["peers", "supernodes"] {
                 let v = preset.params.get(key).unwrap_or_default();
@@ -172,12 +181,13 @@ pub fn parse(query: &str) -> UrlState {
     let legend = r.flag("legend").unwrap_or(false);
     let pairs = r.pairs.clone();
     let map = crate::tipping::MapLink::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
+    let compare = crate::compare::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
     let mut whatifs = std::mem::take(&mut r.whatifs);
     whatifs.sort_by_key(|w| w.0);
     // Rejected values first, in the order of the keys above; unknown keys last.
     let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("unknown parameter, ignored."));
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, whatifs, legend, notices }
+    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, whatifs, legend, compare, notices }
 }
 
 /// The keys an embed keeps in its own address, so a reload inside the host page stays an
@@ -308,6 +318,17 @@ mod tests {
         let bad = parse("kill=x%40270&capacity_headroom=2%40280");
         assert_eq!(bad.notices.len(), 2, "{:?}", bad.notices);
         assert!(bad.notices[1].starts_with("capacity_headroom:"), "{:?}", bad.notices);
+    }
+
+    #[test]
+    fn a_design_is_a_key_and_one_that_cannot_run_the_scenario_is_named() {
+        let u = parse("scenario=dec-2010&design=dht&compare=dedicated-2012");
+        assert!(u.notices.is_empty(), "{:?}", u.notices);
+        assert_eq!((u.scenario.params.design, u.compare), (overlay_sim::Design::Dht, Some(overlay_sim::Design::Dedicated2012)));
+        let u = parse("scenario=aug-2007&design=central");
+        assert!(u.notices.iter().any(|n| n.starts_with("design:") && n.contains("aug-2007") && n.contains("skype-2010")), "{:?}", u.notices);
+        assert_eq!(u.scenario.params.design, overlay_sim::Design::Skype2010);
+        assert!(u.scenario.check().is_ok());
     }
 
     #[test]

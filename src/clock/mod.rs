@@ -8,7 +8,7 @@
 //! command supersedes the seek in flight. The one requestAnimationFrame loop moves the clock,
 //! then lets the stage draw (`on_frame`): the stage only draws.
 
-mod engine;
+pub(crate) mod engine;
 mod frames;
 mod scout;
 

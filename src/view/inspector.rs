@@ -51,6 +51,9 @@ pub fn facts(h: &History, i: u32) -> Option<Facts> {
     // `since` 0: serving since before the run began, so never in probation.
     let probation = !mega && since > 0 && s.minute < since + s.probation_min;
     let status = match st {
+        SlotState::Alive if load > 1.0 && h.scenario().params.design != overlay_sim::Design::Skype2010 => {
+            format!("serving, but over capacity ({}): it throttles new sign-ins (no safeguard shuts it down)", times(f64::from(load)))
+        }
         SlotState::Alive if load > 1.0 => format!("serving, but over capacity ({}): the safeguard may shut it down", times(f64::from(load))),
         SlotState::Alive if probation => format!(
             "serving again since {}, in probation: it takes new clients slowly until {}",
@@ -76,12 +79,20 @@ pub fn facts(h: &History, i: u32) -> Option<Facts> {
         _ => "not started yet: the operator has not added it".to_string(),
     };
     let group = s.sn_group.get(k).and_then(|&g| s.groups.get(usize::from(g))).map(|g| group_line(g, mega));
+    // Other overlay designs (issue 16) serve from the operator's servers, not users' computers.
+    let design = h.scenario().params.design;
+    let (title, role) = match design {
+        _ if mega => (format!("Mega-supernode #{}", k - s.ordinary + 1), "mega-supernode, run by Skype on its own servers".to_string()),
+        overlay_sim::Design::Dedicated2012 => (format!("Supernode server #{i}"), "supernode run by the operator on its own server (2012 design)".into()),
+        overlay_sim::Design::Central => (format!("Directory server #{}", i + 1), "a server of the operator's central directory".into()),
+        _ => (format!("Supernode #{i}"), "supernode, run by a user's computer".into()),
+    };
     Some(Facts {
         slot: i,
         group,
-        title: if mega { format!("Mega-supernode #{}", k - s.ordinary + 1) } else { format!("Supernode #{i}") },
-        role: if mega { "mega-supernode, run by Skype on its own servers".into() } else { "supernode, run by a user's computer".into() },
-        version: if mega {
+        title,
+        role,
+        version: if mega || design != overlay_sim::Design::Skype2010 {
             "operator build (no overload safeguard)".into()
         } else if s.sn_buggy.get(k).copied().unwrap_or(false) {
             "Skype for Windows 5.0.0.152 — the version with the bug".into()
