@@ -160,6 +160,7 @@ fn region_line(name: &str, down: usize, recovering: usize, total: usize) -> Stri
     match (down, total) {
         (0, 1) if recovering == 0 => format!("{name}: its group holds"),
         (0, t) if recovering == 0 => format!("{name}: all {t} groups hold"),
+        (0, t) => format!("{name}: {recovering} of {t} groups recovering"),
         (d, t) => format!("{name}: {d} of {t} groups down{back}"),
     }
 }
@@ -177,7 +178,8 @@ mod tests {
     #[test]
     fn region_lines_read_as_plain_words() {
         assert_eq!(region_line("Europe", 12, 0, 86), "Europe: 12 of 86 groups down");
-        assert_eq!(region_line("Europe", 0, 5, 86), "Europe: 0 of 86 groups down, 5 recovering");
+        assert_eq!(region_line("Europe", 3, 5, 86), "Europe: 3 of 86 groups down, 5 recovering");
+        assert_eq!(region_line("Europe", 0, 5, 86), "Europe: 5 of 86 groups recovering");
         assert_eq!(region_line("Oceania", 0, 0, 9), "Oceania: all 9 groups hold");
         assert_eq!(region_line("Africa", 0, 0, 1), "Africa: its group holds");
     }
