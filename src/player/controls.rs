@@ -71,6 +71,7 @@ fn Pacing() -> impl IntoView {
             type="button"
             class="ctl ctl-skip"
             data-testid="skip-event"
+            aria-label="Skip to the next event"
             title="Skip to just before the next event (Shift+N)"
             on:click=move |_| super::keyboard::skip_to_next_event(state, clock)
         >

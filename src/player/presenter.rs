@@ -94,7 +94,7 @@ fn CaptionStep(n: Narrator, s: Step) -> impl IntoView {
 pub fn PresentButton() -> impl IntoView {
     let Some(Presenting(on)) = use_context::<Presenting>() else { return ().into_any() };
     view! {
-        <button type="button" class="ctl ctl-present" data-testid="present" title="Full-screen presenter view (Esc leaves)" on:click=move |_| set_presenting(on, true)>
+        <button type="button" class="ctl ctl-present" data-testid="present" aria-label="Present: full-screen view for a class" title="Full-screen presenter view (Esc leaves)" on:click=move |_| set_presenting(on, true)>
             {super::controls::icon("M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z")}
             <span class="ctl-text">"Present"</span>
         </button>

@@ -40,17 +40,19 @@ pub fn Timeline() -> impl IntoView {
         if h <= SPAN_MIN { SPAN_MIN } else { h.div_ceil(360) * 360 }
     });
     view! {
-        <div
-            class="timeline"
-            data-testid="timeline"
-            data-seek-ms=move || {
-                state.minute.track();
-                hooks::seek_ms(clock)
-            }
-        >
-            <Flags span=span/>
-            <Track span=span horizon=horizon/>
-            <Ticks span=span/>
+        <div class="timeline">
+            <div
+                class="timeline-main"
+                data-testid="timeline"
+                data-seek-ms=move || {
+                    state.minute.track();
+                    hooks::seek_ms(clock)
+                }
+            >
+                <Flags span=span/>
+                <Track span=span horizon=horizon/>
+                <Ticks span=span/>
+            </div>
             <Detail/>
             <Status horizon=horizon/>
         </div>
