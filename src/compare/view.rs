@@ -9,9 +9,10 @@ use super::{design_of, link, Twin};
 use crate::app_state::AppState;
 use crate::{player, share, view};
 
-/// A half's heading: the design's name and a few words, with its swatch (charts use the same).
+/// A half's heading: the design's name and a few words, with its swatch (charts use the same);
+/// over a map, what the map shows for that design.
 #[component]
-fn Heading(design: Signal<Design>, side: &'static str) -> impl IntoView {
+fn Heading(design: Signal<Design>, side: &'static str, #[prop(optional)] map: bool) -> impl IntoView {
     view! {
         <h2 class="compare-title" data-side=side>
             <span class=format!("compare-swatch {side}") aria-hidden="true"></span>
@@ -19,7 +20,9 @@ fn Heading(design: Signal<Design>, side: &'static str) -> impl IntoView {
             " — "
             {move || design.get().title()}
         </h2>
-        <p class="compare-note">{move || map_note(design.get())}</p>
+        <Show when=move || map>
+            <p class="compare-note">{move || map_note(design.get())}</p>
+        </Show>
     }
 }
 
@@ -50,7 +53,7 @@ pub fn CompareStage(twin: Twin, embed: bool, inspect: bool) -> impl IntoView {
     view! {
         <div class="compare-view" data-testid="compare-view" data-compare=twin.design.name()>
             <div class="compare-half" data-design=move || main_design(main).get().name()>
-                <Heading design=main_design(main) side="a"/>
+                <Heading design=main_design(main) side="a" map=true/>
                 <div class="stage-frame" class:seeking=move || main.progress.with(Option::is_some)>
                     <view::Stage/>
                     <player::CatchUp/>
@@ -59,7 +62,7 @@ pub fn CompareStage(twin: Twin, embed: bool, inspect: bool) -> impl IntoView {
             </div>
             <div class="compare-half" data-design=twin.design.name()>
                 <Provider value=twin.state>
-                    <Heading design=other side="b"/>
+                    <Heading design=other side="b" map=true/>
                     <Show
                         when=move || twin.problem.with(Option::is_none)
                         fallback=move || view! { <p class="compare-problem" role="status">{move || twin.problem.get()}</p> }
