@@ -412,7 +412,7 @@ impl Params {
             buggy_spread: 0.5,
             crash_fraction: 0.4,
             windows_share: 0.75,
-            capacity_headroom: 2.2,
+            capacity_headroom: 2.5,
             capacity_spread: 0.6,
             group_spread: 1.2,
             cache_locality: 0.9,

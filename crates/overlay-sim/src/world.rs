@@ -17,9 +17,14 @@ use std::sync::Arc;
 pub(crate) const LEVELS: usize = 8;
 /// Extra mega slots the sandbox user can inject by hand.
 pub const USER_MEGAS: usize = 16;
-/// The least capacity over normal peak load a promoted supernode — or a neighbourhood, per
-/// user — has: its normal clients' share plus a tenth to spare (our assumption).
+/// The least capacity over normal peak load a neighbourhood has per user: room for its own
+/// users' clients plus a tenth to spare (our assumption).
 pub(crate) fn h_min() -> f64 { 1.1 / f64::from(CLIENT_SHARE) }
+/// The least capacity over normal peak load a promoted host has: enough to hold 0.66 of a mean
+/// supernode's clients (our figure). Clients attach in proportion to capacity, so weak hosts
+/// carry fewer; but a neighbourhood's probes fall on every host alike, so in a storm the weak
+/// ones trip first. Hosts differ far more than neighbourhoods do (Baset & Schulzrinne 2006).
+pub(crate) fn host_floor() -> f64 { 0.6 * h_min() }
 /// A mesh link's routing load, as a share of a mean supernode's client count (our figure:
 /// a supernode with 10 links spends a fifth of its normal load routing for the overlay).
 pub(crate) const MESH_LINK_COST: f32 = 0.02;
@@ -65,6 +70,11 @@ pub struct World {
     pub(crate) timer: Vec<u32>,
     pub(crate) since: Vec<u32>,
     pub(crate) buggy: Vec<bool>,
+    /// The crash hazard at which each 5.0.0.152 host crashes (infinite on other versions).
+    /// Stratified at the start like capacities, so a miniature loses its fair share.
+    pub(crate) crash_mark: Vec<f32>,
+    /// The crash hazard a running 5.0.0.152 host has taken so far this run.
+    pub(crate) crash_dose: f64,
     pub(crate) cause: Vec<Cause>,
     pub(crate) cause_load: Vec<f32>,
     pub(crate) attached: Vec<u32>,
@@ -77,6 +87,7 @@ pub struct World {
     /// Offline-IM requests waiting (a backlog drains after an overload: late replies go on).
     pub(crate) im_backlog: f64,
     pub(crate) im_overload_until: u32,
+    /// Requests a minute the offline-IM cluster serves while overloaded.
     pub(crate) im_overload_capacity: f64,
     pub(crate) crash_hazard: f64,
     /// Delayed-reply exposure left in the current offline-IM episode.
@@ -132,6 +143,7 @@ impl World {
         let mesh = Mesh::from_edges(n, mesh.edges);
         let mesh_load = Arc::new(mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect());
         let buggy = buggy_hosts(&p, &layout.groups, n, &mut rng);
+        let crash_mark = crash_marks(&buggy, &mut rng);
         let mut group_of = layout.group_of;
         group_of.resize(n, u16::MAX);
         let demand_norm = demand_norm(&layout.groups, p.diurnal_amplitude);
@@ -158,6 +170,8 @@ impl World {
             timer: vec![0; n],
             since: vec![0; n],
             buggy,
+            crash_mark,
+            crash_dose: 0.0,
             cause: vec![Cause::None; n],
             cause_load: vec![0.0; n],
             attached: vec![0; n],
@@ -392,6 +406,20 @@ fn buggy_hosts(p: &Params, groups: &[Group], n: usize, rng: &mut Rng) -> Vec<boo
     buggy
 }
 
+/// Each 5.0.0.152 host's crash mark: exponential quantiles in random order, so that whatever
+/// total hazard the episode brings, the share of buggy hosts that crash follows it exactly
+/// (1 − e^−dose) rather than by chance — 8 of 20 in a miniature, not 2 on an unlucky seed.
+fn crash_marks(buggy: &[bool], rng: &mut Rng) -> Vec<f32> {
+    let hosts: Vec<usize> = (0..buggy.len()).filter(|&i| buggy[i]).collect();
+    let strata = shuffled(hosts.len(), rng);
+    let mut mark = vec![f32::INFINITY; buggy.len()];
+    for (k, &i) in hosts.iter().enumerate() {
+        let q = (f64::from(strata[k]) + 0.5) / hosts.len() as f64;
+        mark[i] = -libm::log(1.0 - q) as f32;
+    }
+    mark
+}
+
 /// Each group's nearest groups on the map (a client's cache entries outside its own
 /// neighbourhood are mostly in the next ones).
 fn link_neighbours(groups: &mut [Group]) {
@@ -408,7 +436,7 @@ fn link_neighbours(groups: &mut [Group]) {
 const NEIGHBOURS: usize = 4;
 
 /// Each slot's capacity (load units a minute) and wanted mesh degree. Capacity over the normal
-/// peak load is at least `h_min()` (promotion demands spare resources), mean 1 + headroom, with a
+/// peak load is at least `host_floor()` (promotion demands spare resources), mean 1 + headroom, with a
 /// log-normal spread between hosts and a factor per group. Capacities are a stratified sample
 /// (quantiles in random order), so a 30-supernode classroom is a fair miniature for every seed.
 fn capacities(p: &Params, layout: &Layout, unit_load: f32, rng: &mut Rng) -> (Vec<f32>, Vec<u32>) {
@@ -420,7 +448,7 @@ fn capacities(p: &Params, layout: &Layout, unit_load: f32, rng: &mut Rng) -> (Ve
     for k in 0..n {
         let z = inverse_normal((f64::from(strata[k]) + 0.5) / n as f64);
         let ln = libm::exp(sigma * z - sigma * sigma / 2.0);
-        let h = h_min().min(mean) + (mean - h_min()).max(0.0) * ln;
+        let h = host_floor().min(mean) + (mean - host_floor()).max(0.0) * ln;
         cap.push(h as f32 * unit_load);
         // Stronger hosts keep more mesh links: degree grows with the host's own strength (its
         // log-normal factor, not the floor every supernode must clear), at least 2.

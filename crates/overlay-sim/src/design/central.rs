@@ -85,7 +85,8 @@ impl World {
         let sessions: f64 = kept.iter().map(|&a| f64::from(a) * f64::from(ctx.client_cost)).sum();
         let keep = if sessions > cap { cap / sessions } else { 1.0 };
         for (g, m) in gm.iter_mut().enumerate() {
-            let dropped = sround(kept[g] as f32 * (1.0 - keep) as f32, self.rng.f64() as f32).min(kept[g]);
+            // Rounded up, and joins below rounded down at capacity: never more than it holds.
+            let dropped = ((f64::from(kept[g]) * (1.0 - keep)).ceil() as u32).min(kept[g]);
             kept[g] -= dropped;
             m.orphaned += u64::from(dropped);
         }
@@ -102,7 +103,7 @@ impl World {
         let mut total_load = 0.0;
         for (g, m) in gm.iter_mut().enumerate() {
             let through: f64 = m.through.iter().sum();
-            let joined = sround((through * admitted) as f32, self.rng.f64() as f32);
+            let joined = if admitted < 1.0 { (through * admitted).floor() as u32 } else { sround(through as f32, self.rng.f64() as f32) };
             let online = kept[g] + joined;
             m.joined_mega = f64::from(joined);
             m.attached = u64::from(online);

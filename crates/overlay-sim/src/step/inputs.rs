@@ -15,13 +15,13 @@ impl World {
         // A script event at minute 0 happens in the first minute stepped.
         for e in script.iter().filter(|e| e.minute.max(1) == t) {
             match e.what {
-                Scripted::ImOverload { capacity, minutes } => {
+                Scripted::ImOverload { share, minutes } => {
                     self.im_overload_until = t + minutes;
-                    self.im_overload_capacity = capacity;
-                    let (hazard, exposure) = self.calibrate_crash_hazard(capacity, minutes);
+                    self.im_overload_capacity = share * self.im_demand();
+                    let (hazard, exposure) = self.calibrate_crash_hazard(minutes);
                     self.crash_hazard = hazard;
                     self.crash_exposure_left = exposure;
-                    events.push(Event::network(t, EventKind::ImOverload, capacity as f32));
+                    events.push(Event::network(t, EventKind::ImOverload, share as f32));
                 }
                 Scripted::MassRestart { fraction, minutes } => {
                     self.mass_restart_until = t + minutes;
@@ -53,12 +53,11 @@ impl World {
     /// with probability `crash_fraction` over the whole episode — the overload and the backlog
     /// it leaves — at today's demand (Rabbe: ~40% of them crashed); and the episode's total
     /// exposure (the late replies the overload delayed: once they are delivered, no more).
-    fn calibrate_crash_hazard(&self, capacity: f64, minutes: u32) -> (f64, f64) {
+    fn calibrate_crash_hazard(&self, minutes: u32) -> (f64, f64) {
         let demand = self.im_demand();
-        let normal = self.im_capacity_now(false);
         let (mut backlog, mut exposure) = (0.0, 0.0);
         for m in 0..IM_HORIZON {
-            let cap = normal * if m < minutes { capacity } else { 1.0 };
+            let cap = self.im_capacity_now(m < minutes);
             backlog += demand;
             let served = backlog.min(cap);
             backlog -= served;

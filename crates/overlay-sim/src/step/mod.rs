@@ -45,6 +45,9 @@ pub(crate) struct Ctx {
     pub t: u32,
     /// Chance a minute that a running 5.0.0.152 client crashes (late offline-IM replies).
     pub h_client: f32,
+    /// The crash hazard a running 5.0.0.152 host has taken so far: it crashes once this passes
+    /// its own mark (`World::crash_mark`).
+    pub crash_dose: f32,
     /// Chance a minute that a host reboots (patch day).
     pub reboot: f32,
     /// Load a connected client brings (less with group video off).

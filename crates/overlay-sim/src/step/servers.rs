@@ -13,10 +13,13 @@ impl World {
         self.login_served + running / 60.0
     }
 
-    /// What the offline-IM cluster serves a minute (with the scripted overload, or without).
+    /// What the offline-IM cluster serves a minute (during the scripted overload, or normally).
     pub(crate) fn im_capacity_now(&self, overloaded: bool) -> f64 {
+        if overloaded {
+            return self.im_overload_capacity;
+        }
         let normal_peak = self.p.peers as f64 * (1.0 / f64::from(self.p.session_min) + 1.0 / 60.0);
-        self.p.im_capacity * normal_peak * if overloaded { self.im_overload_capacity } else { 1.0 }
+        self.p.im_capacity * normal_peak
     }
 
     /// Runs the servers for minute `t` and returns the minute's shared rates.
@@ -27,7 +30,8 @@ impl World {
         self.im_backlog += demand;
         let served = self.im_backlog.min(cap);
         self.im_backlog -= served;
-        if self.im_backlog < 1.0 {
+        // Float dust is no backlog (relative to the demand: a classroom's is a few requests).
+        if self.im_backlog < 1e-6 * demand {
             self.im_backlog = 0.0;
         }
         self.im_delayed = if self.im_backlog + served > 0.0 { self.im_backlog / (self.im_backlog + served) } else { 0.0 };
@@ -52,9 +56,11 @@ impl World {
         let exposure = self.im_delayed.min(self.crash_exposure_left);
         self.crash_exposure_left -= exposure;
         let reboot = if t < self.mass_restart_until { self.mass_restart_rate } else { 0.0 };
+        self.crash_dose += self.crash_hazard * exposure;
         Ctx {
             t,
             h_client: (self.crash_hazard * exposure).min(1.0) as f32,
+            crash_dose: self.crash_dose as f32,
             reboot,
             client_cost: if self.group_video { 1.0 } else { 1.0 - VIDEO_SHARE },
             sn_churn: 1.0 / p.sn_session_min as f32,

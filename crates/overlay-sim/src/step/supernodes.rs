@@ -36,9 +36,9 @@ pub(crate) struct Pass {
 
 /// Whether the host of a serving slot leaves this minute, and how: a 5.0.0.152 host crashes on
 /// a late reply, a patch-day host reboots, or its user goes offline (normal host churn).
-fn departure(i: usize, buggy: bool, [u0, u1]: [f32; 2], ctx: &Ctx, user_restart_min: u32) -> Option<Fail> {
+fn departure(i: usize, mark: f32, [u0, u1]: [f32; 2], ctx: &Ctx, user_restart_min: u32) -> Option<Fail> {
     let (t, i) = (ctx.t, i as u32);
-    if buggy && ctx.h_client > 0.0 && u0 < ctx.h_client {
+    if ctx.h_client > 0.0 && mark <= ctx.crash_dose {
         Some(Fail { i, state: SlotState::Crashed, cause: Cause::Bug, until: restart_at(t, u1, user_restart_min), load: 0.0 })
     } else if ctx.reboot > 0.0 && u0 < ctx.reboot {
         Some(Fail { i, state: SlotState::Vacant, cause: Cause::Reboot, until: t + 5 + VACANCY_GAP, load: 0.0 })
@@ -66,7 +66,7 @@ impl World {
         let global_left = &mut global_left_total;
         for (g, m) in self.groups.iter().zip(gm.iter_mut()) {
             let r = g.slots();
-            let (state, timer, since, buggy) = (&self.state[r.clone()], &self.timer[r.clone()], &self.since[r.clone()], &self.buggy[r.clone()]);
+            let (state, timer, since, mark) = (&self.state[r.clone()], &self.timer[r.clone()], &self.since[r.clone()], &self.crash_mark[r.clone()]);
             let (cap, mesh_load) = (&self.cap[r.clone()], &self.mesh_load[r.clone()]);
             let attached = &mut self.attached[r.clone()];
             let (load, ewma) = (&mut self.load[r.clone()], &mut self.ewma[r.clone()]);
@@ -81,13 +81,13 @@ impl World {
                 accepted_now[k] = 0;
                 let i = r.start + k;
                 if state[k] != SlotState::Alive {
-                    if timer[k] <= t || (state[k] == SlotState::Shutdown && buggy[k] && ctx.h_client > 0.0) {
+                    if timer[k] <= t || (state[k] == SlotState::Shutdown && ctx.h_client > 0.0 && mark[k] <= ctx.crash_dose) {
                         rare.push(i as u32);
                     }
                     continue;
                 }
                 let [u0, u1, u2, u3] = self.rng.quad();
-                if let Some(f) = departure(i, buggy[k], [u0, u1], ctx, p.user_restart_min) {
+                if let Some(f) = departure(i, mark[k], [u0, u1], ctx, p.user_restart_min) {
                     fails.push(f);
                     continue;
                 }
@@ -167,6 +167,10 @@ impl World {
             if f.cause == Cause::Overload {
                 self.cause_load[i] = f.load;
             }
+            if f.cause == Cause::Bug {
+                let u = self.rng.f64() as f32;
+                self.remark(i, ctx.crash_dose, u);
+            }
             if matches!(f.cause, Cause::Bug | Cause::Reboot) {
                 self.count_first_wave(i, t);
             }
@@ -181,8 +185,9 @@ impl World {
             let i = i as usize;
             let st = self.state[i];
             // A shut-down supernode's host still runs the client: the bug can crash it too.
-            let [u0, u1, ..] = if st == SlotState::Shutdown && self.buggy[i] && ctx.h_client > 0.0 { self.rng.quad() } else { [1.0; 4] };
-            if u0 < ctx.h_client {
+            if st == SlotState::Shutdown && ctx.h_client > 0.0 && self.crash_mark[i] <= ctx.crash_dose {
+                let [u0, u1, ..] = self.rng.quad();
+                self.remark(i, ctx.crash_dose, u0);
                 self.state[i] = SlotState::Crashed;
                 self.cause[i] = Cause::Bug;
                 self.timer[i] = restart_at(t, u1, self.p.user_restart_min);
@@ -226,6 +231,8 @@ impl World {
                     self.timer[i] = t + self.p.promotion_min;
                     let share = (g.buggy_share / self.p.windows_share).min(1.0);
                     self.buggy[i] = self.rng.f64() < share;
+                    let u = self.rng.f64() as f32;
+                    self.crash_mark[i] = if self.buggy[i] { self.crash_dose as f32 - libm::logf(u.max(1e-9)) } else { f32::INFINITY };
                 } else {
                     self.timer[i] = t + VACANCY_GAP;
                 }
@@ -278,6 +285,14 @@ impl World {
 }
 
 /// When a crashed client's user restarts it: exponential with the users' mean delay.
+impl World {
+    /// A crashed 5.0.0.152 host is restarted by its user, and runs the same client: its next
+    /// crash comes after a fresh exponential share of hazard (memoryless, as before the first).
+    fn remark(&mut self, i: usize, dose: f32, u: f32) {
+        self.crash_mark[i] = dose - libm::logf(u.max(1e-9));
+    }
+}
+
 fn restart_at(t: u32, u: f32, mean_min: u32) -> u32 {
     let mean = f64::from(mean_min);
     let d = -libm::log((1.0 - f64::from(u)).max(1e-6)) * mean;
