@@ -39,6 +39,7 @@ fn start_clock(u: &url::UrlState, state: AppState) -> Clock {
     provide_context(state);
     let clock = provide_clock(state);
     clock.send(PlayerCommand::SetSpeed(u.speed));
+    state.looping.set(u.looping);
     if u.t > 0 {
         clock.send(PlayerCommand::Seek(u.t));
     }
@@ -203,7 +204,7 @@ fn Notices() -> impl IntoView {
             <div class="notices" role="status">
                 <ul>
                     <For each=move || state.notices.get() key=|n| n.clone() let:n>
-                        <li>{n}</li>
+                        <li>{n.line()}</li>
                     </For>
                 </ul>
                 <button type="button" class="dismiss" aria-label="Dismiss notices" on:click=move |_| state.notices.set(vec![])>

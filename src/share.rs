@@ -18,8 +18,8 @@ const URL_THROTTLE_MS: u32 = 400;
 pub fn current_query(state: &AppState) -> String {
     // Where a seek in flight is going: a reload mid-way opens where the reader was headed.
     let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
-    let step = state.story_step.get_untracked();
-    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &crate::tipping::query_suffix()
+    let (looping, step) = (state.looping.get_untracked(), state.story_step.get_untracked());
+    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, looping, step)) + &crate::tipping::query_suffix()
 }
 
 /// The page's address without its query.
@@ -51,6 +51,7 @@ pub fn sync_url(state: AppState) {
         state.progress.track();
         state.playing.track();
         state.speed.track();
+        state.looping.track();
         state.revision.track();
         state.story_step.track();
         if pending.with_value(Option::is_none) {

@@ -143,9 +143,15 @@ impl Clock {
     pub fn send(self, cmd: PlayerCommand) {
         let s = self.state;
         match cmd {
-            PlayerCommand::Play => s.playing.set(true),
+            PlayerCommand::Play => self.play(),
             PlayerCommand::Pause => s.playing.set(false),
-            PlayerCommand::TogglePlay => s.playing.update(|p| *p = !*p),
+            PlayerCommand::TogglePlay => {
+                if s.playing.get_untracked() {
+                    s.playing.set(false);
+                } else {
+                    self.play();
+                }
+            }
             PlayerCommand::SetSpeed(x) => s.speed.set(x),
             PlayerCommand::Cancel => {
                 self.engine.update_value(Engine::cancel);
@@ -162,6 +168,21 @@ impl Clock {
             PlayerCommand::Load(run) => self.load(*run),
             PlayerCommand::Act(action) => self.act(action),
         }
+    }
+
+    /// Plays; at the run's end, from minute 0 again (as a player does at the end of a film).
+    fn play(self) {
+        let s = self.state;
+        if s.history.with_value(History::at_end) && !self.engine.with_value(Engine::busy) {
+            self.restart();
+        }
+        s.playing.set(true);
+    }
+
+    /// Back to minute 0 at once (the first checkpoint): the run's end when looping, or Play there.
+    fn restart(self) {
+        self.state.history.update_value(|h| h.seek(0));
+        self.publish(true);
     }
 
     /// Pauses and starts a seek; the first slice runs now (a near minute lands at once).
@@ -230,6 +251,14 @@ impl Clock {
         let steps = self.engine.try_update_value(|e| s.history.try_update_value(|h| e.play(h, dt_ms, speed, || now_ms() - t0 < SLICE_MS)));
         if steps.flatten().unwrap_or(0) > 0 {
             self.publish(true);
+        }
+        // The run's end: stop there, or (`loop=1`) start again from minute 0.
+        if s.history.with_value(History::at_end) && !self.engine.with_value(Engine::busy) {
+            if s.looping.get_untracked() {
+                self.restart();
+            } else {
+                s.playing.set(false);
+            }
         }
     }
 
