@@ -5,13 +5,16 @@
 //! Messages accepted from the parent (anything else, or malformed, is ignored):
 //! `{type: "supernode-storm:play"}`, `{type: "supernode-storm:pause"}`,
 //! `{type: "supernode-storm:seek", minute: <0..=20160>}` (pauses there),
-//! `{type: "supernode-storm:load", query: "<a query string, as in the page URL>"}`.
+//! `{type: "supernode-storm:load", query: "<a query string, as in the page URL>"}` (its run,
+//! minute, speed, loop and autoplay; `step`, `theme`, `controls` are the page's own, and a
+//! notice says they were ignored).
 //!
 //! A message's fields are checked on the JS side — their types, and the length of its strings —
 //! before anything is copied into Wasm; then serde-wasm-bindgen reads them into a typed
 //! [`Message`]. A hostile page's 64 MB string costs nothing.
 
 use gloo_events::EventListener;
+use leptos::prelude::Set;
 use js_sys::{JsString, Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -26,6 +29,10 @@ pub const PREFIX: &str = "supernode-storm:";
 const MAX_TYPE_LEN: u32 = 64;
 /// Longest `query` a `load` may carry.
 pub const MAX_QUERY_LEN: u32 = 2000;
+
+/// Keys of a page address that a `load` does not take: the story step (the story panel is the
+/// page's own), the theme and the controls (fixed when the page was built).
+const PAGE_KEYS: [&str; 4] = ["step", "theme", "controls", "embed"];
 
 /// A message from the parent page, as sent.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -82,6 +89,14 @@ fn screen(data: &JsValue) -> Option<JsValue> {
     Some(out.into())
 }
 
+/// Whether `data` is a `load` whose query is over [`MAX_QUERY_LEN`] (read on the JS side).
+fn oversized_load(data: &JsValue) -> bool {
+    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok().and_then(|v| v.dyn_into::<JsString>().ok());
+    data.is_object()
+        && field("type").is_some_and(|t| t.length() <= MAX_TYPE_LEN && t == "supernode-storm:load")
+        && field("query").is_some_and(|q| q.length() > MAX_QUERY_LEN)
+}
+
 /// Reads a command from a message's data; None for anything malformed or foreign.
 pub fn parse_command(data: &JsValue) -> Option<Command> {
     let msg: Message = serde_wasm_bindgen::from_value(screen(data)?).ok()?;
@@ -127,7 +142,23 @@ fn obey(state: AppState, clock: Clock, cmd: Command) {
             for n in &u.notices {
                 state.notify(n.clone());
             }
+            let given = url::given(&q, &["speed", "loop", "step", "theme", "controls", "embed"]);
+            let ignored: Vec<&str> = given.iter().copied().filter(|k| PAGE_KEYS.contains(k)).collect();
+            if !ignored.is_empty() {
+                state.notify(format!("load: {} ignored: the page's own settings, fixed by its address.", ignored.join(", ")));
+            }
             clock.send(PlayerCommand::load(u.scenario, u.t));
+            if given.contains(&"speed") {
+                clock.send(PlayerCommand::SetSpeed(u.speed));
+            }
+            if given.contains(&"loop") {
+                state.looping.set(u.looping);
+            }
+            match u.autoplay {
+                Some(true) => clock.send(PlayerCommand::Play),
+                Some(false) => clock.send(PlayerCommand::Pause),
+                None => {}
+            }
         }
     }
 }
@@ -155,8 +186,14 @@ pub fn install(state: AppState, clock: Clock) {
             (Some(src), Some(parent)) => Object::is(&src, &parent),
             _ => false,
         };
-        if let Some(cmd) = from_parent.then(|| parse_command(&e.data())).flatten() {
-            obey(state, clock, cmd);
+        if !from_parent {
+            return;
+        }
+        let data = e.data();
+        match parse_command(&data) {
+            Some(cmd) => obey(state, clock, cmd),
+            None if oversized_load(&data) => state.notify(format!("A load from the host page was ignored: its query is over {MAX_QUERY_LEN} characters.")),
+            None => {}
         }
     })
     .forget(); // listens as long as the page lives

@@ -173,10 +173,12 @@ pub fn parse(query: &str) -> UrlState {
     let mut r = Reader::new(query);
     let scenario = r.scenario();
     let t = r.value("t", 0, "0 (a whole number of minutes up to 20160)", |v| v.parse::<u32>().ok().filter(|m| *m <= MAX_MINUTE));
-    let speed_used = format!("{DEFAULT_SPEED} (0.25 to 64, or max)");
+    let speeds = SPEEDS.map(|s| s.to_string()).join(", ");
+    let speed_used = format!("{DEFAULT_SPEED} (one of {speeds}, or max)");
     let speed = r.value("speed", DEFAULT_SPEED, &speed_used, |v| match v {
         "max" => Some(f64::INFINITY),
-        v => v.parse::<f64>().ok().filter(|s| s.is_finite() && (SPEEDS[0]..=SPEEDS[SPEEDS.len() - 1]).contains(s)),
+        // Only the speeds the menu offers, so the menu shows the speed that is used.
+        v => v.parse::<f64>().ok().filter(|s| SPEEDS.contains(s)),
     });
     let autoplay = r.flag("autoplay");
     let looping = r.flag("loop").unwrap_or(false);
@@ -202,6 +204,12 @@ pub fn parse(query: &str) -> UrlState {
     let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("ignored."));
     notices.extend(unknown);
     UrlState { scenario, t, speed, autoplay, looping, story_step, embed, controls, theme, map, notices }
+}
+
+/// Which of `keys` the query gives (in `keys`' order).
+pub fn given<'a>(query: &str, keys: &[&'a str]) -> Vec<&'a str> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.strip_prefix('?').unwrap_or(query)).unwrap_or_default();
+    keys.iter().copied().filter(|k| pairs.iter().any(|(p, _)| p == k)).collect()
 }
 
 fn unreachable_scenario() -> Scenario {
@@ -317,6 +325,10 @@ mod tests {
         assert_eq!(u.notices.len(), 2, "{:?}", u.notices);
         assert!(u.notices[0].starts_with("seed: 'x99999'"), "the last value given: {:?}", u.notices);
         assert!(u.notices[1].starts_with("'k0', 'k1', 'k2', 'k3', 'k4' and 99995 more: unknown parameters"), "{:?}", u.notices);
+        let u = parse("speed=0.3");
+        assert_eq!(u.speed, DEFAULT_SPEED);
+        assert!(u.notices[0].starts_with("speed: '0.3' is not valid; using 8 (one of 0.25, 0.5, 1, 2,"), "{:?}", u.notices);
+        assert_eq!(parse("speed=0.25").speed, 0.25);
         let long = parse(&format!("t={}", "9".repeat(100)));
         assert!(long.notices[0].contains("…'"), "{:?}", long.notices);
     }

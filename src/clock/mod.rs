@@ -14,7 +14,8 @@ mod scout;
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use overlay_sim::{Action, History, Metrics, Scenario, World};
+use overlay_sim::world::USER_MEGAS;
+use overlay_sim::{Action, History, Metrics, Scenario, SlotState, World};
 
 use crate::app_state::{now_ms, Ahead, AppState};
 use crate::player::SPAN_MIN;
@@ -49,6 +50,19 @@ pub enum PlayerCommand {
     Act(Action),
     /// Stops the seek in flight where it got to.
     Cancel,
+}
+
+/// Why `action` would change nothing at the minute on show, if it would not.
+fn futile(h: &History, action: &Action) -> Option<String> {
+    match action {
+        Action::InjectMega { .. } => {
+            let states = h.world().snapshot().sn_state;
+            let free = states[states.len().saturating_sub(USER_MEGAS)..].iter().filter(|s| **s == SlotState::Idle).count();
+            let queued = h.queued().iter().filter(|a| matches!(a, Action::InjectMega { .. })).count();
+            (free <= queued).then(|| format!("No mega-supernode added: a run takes at most {USER_MEGAS} added by hand, and this one has them all."))
+        }
+        _ => None,
+    }
 }
 
 /// A run to load: the scenario, the minute to show, and the series to draw as its ghost.
@@ -284,9 +298,13 @@ impl Clock {
         s.playing.set(playing);
     }
 
-    /// Acts at the minute on show (cancelling the seek in flight).
+    /// Acts at the minute on show (cancelling the seek in flight), or says why it would do
+    /// nothing.
     fn act(self, action: Action) {
         let s = self.state;
+        if let Some(why) = s.history.with_value(|h| futile(h, &action)) {
+            return s.notify(why);
+        }
         self.engine.update_value(Engine::cancel);
         self.slice.set_value(None);
         let forked = s.history.with_value(|h| h.horizon() > h.minute());
@@ -341,5 +359,28 @@ impl Clock {
         if !done {
             self.scout_later(if heavy { 20 } else { 4 });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use overlay_sim::Scale;
+
+    #[test]
+    fn adding_a_mega_past_the_last_free_slot_says_so() {
+        let mut h = History::new(Scenario::preset_at("dec-2010", Scale::Classroom).expect("preset"));
+        let mega = Action::InjectMega { x: 0.5, y: 0.3 };
+        for i in 0..USER_MEGAS {
+            assert_eq!(futile(&h, &mega), None, "mega {i}");
+            h.act(mega.clone());
+            if i % 2 == 1 {
+                h.step(); // some queued, some placed
+            }
+        }
+        assert!(futile(&h, &mega).is_some_and(|why| why.contains("at most 16")));
+        h.step();
+        assert!(futile(&h, &mega).is_some(), "all placed: still none left");
+        assert_eq!(futile(&h, &Action::Kill(0)), None);
     }
 }

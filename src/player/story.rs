@@ -287,9 +287,13 @@ pub fn StoryPanel() -> impl IntoView {
     });
     // `?step=N` opens the story at step N.
     if let Some(n) = use_context::<UrlState>().and_then(|u| u.story_step) {
-        if let Some(s) = story.get_untracked().and_then(|s| s.steps.get(n - 1).copied()) {
-            step.set(Some(n - 1));
-            show(state, r.clock, &s);
+        match story.get_untracked().map(|st| (st.steps.len(), st.steps.get(n - 1).copied())) {
+            Some((_, Some(s))) => {
+                step.set(Some(n - 1));
+                show(state, r.clock, &s);
+            }
+            Some((len, None)) => state.notify(format!("step: '{n}' is past the story's last step ({len}); the story stays closed.")),
+            None => state.notify(format!("step: '{n}' ignored: this scenario has no guided story.")),
         }
     }
     view! {

@@ -125,6 +125,11 @@ impl History {
         self.actions.entry(m + 1).or_default().push(action);
     }
 
+    /// The actions queued for the next minute.
+    pub fn queued(&self) -> &[Action] {
+        self.actions.get(&(self.minute() + 1)).map_or(&[], Vec::as_slice)
+    }
+
     /// Sets the series shown as a ghost (e.g. the original run, after replaying a new plan).
     pub fn set_ghost(&mut self, ghost: Option<Vec<Metrics>>) {
         self.ghost = ghost;
