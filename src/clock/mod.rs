@@ -11,6 +11,7 @@
 mod engine;
 mod frames;
 mod scout;
+mod soon;
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -21,6 +22,7 @@ use crate::app_state::{now_ms, Ahead, AppState};
 use crate::player::SPAN_MIN;
 use engine::Engine;
 use scout::Scout;
+use soon::Soon;
 
 pub use frames::animation_loop;
 
@@ -97,7 +99,7 @@ pub struct Clock {
     state: AppState,
     engine: StoredValue<Engine, LocalStorage>,
     /// The next slice of the seek in flight (dropping it cancels the slice).
-    slice: StoredValue<Option<Timeout>, LocalStorage>,
+    slice: StoredValue<Option<Soon>, LocalStorage>,
     timing: StoredValue<Timing>,
     scout: StoredValue<Option<Scout>, LocalStorage>,
     scout_slice: StoredValue<Option<Timeout>, LocalStorage>,
@@ -228,7 +230,7 @@ impl Clock {
             }
         });
         self.publish(!busy);
-        self.slice.set_value(busy.then(|| Timeout::new(0, move || self.pump())));
+        self.slice.set_value(busy.then(|| Soon::new(move || self.pump())));
     }
 
     /// Puts the clock and the seek's progress on show. While a seek runs, only its progress
