@@ -24,7 +24,8 @@ async function instrumented(ctx) {
   await page.addInitScript(() => {
     window.__long = 0;
     addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail?.wasm; });
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long = Math.max(window.__long, e.duration); }).observe({ type: 'longtask', buffered: true });
+    // Only this frame's own tasks: a host page's loop of 10,000 postMessages is its own.
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.name === 'self') window.__long = Math.max(window.__long, e.duration); }).observe({ type: 'longtask', buffered: true });
   });
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -74,10 +75,13 @@ test('a hostile host page: huge strings, oversized and rejected loads, a flood o
   await sleep(2000);
   const mem = () => frame.evaluate(() => window.__wasm?.memory.buffer.byteLength / 2 ** 20);
   const before = await mem();
-  await frame.evaluate(() => { window.__long = 0; });
   const send = (script) => page.evaluate(script);
   await send(() => { const w = document.getElementById('f').contentWindow; w.postMessage({ type: 'supernode-storm:play'.padEnd(64 * 2 ** 20, 'x') }, '*'); });
   await send(() => { const w = document.getElementById('f').contentWindow; w.postMessage({ type: 'supernode-storm:load', query: 'scenario=dec-2010&'.padEnd(64 * 2 ** 20, 'x') }, '*'); });
+  // The browser copies a 64 MB message into the frame before any of its code can look at it
+  // (a long task of the browser's, whatever the page does): long tasks count from here.
+  await sleep(3000);
+  await frame.evaluate(() => { window.__long = 0; });
   await send(() => { const w = document.getElementById('f').contentWindow; for (let i = 0; i < 10000; i++) w.postMessage({ type: 'supernode-storm:load', query: `scale=huge&nope${i % 3}=1` }, '*'); });
   await send(() => { const w = document.getElementById('f').contentWindow; for (let i = 0; i < 1000; i++) w.postMessage({ type: 'supernode-storm:seek', minute: (i * 37) % 3000 }, '*'); });
   await sleep(6000);
