@@ -49,6 +49,8 @@ describe('tipping-point map', () => {
 
   test('hover reads a cell out; a click loads that run at the same minute, the story carries on', async () => {
     const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=city&step=3`);
+    // The step plays its moment and holds at its minute.
+    await page.waitForFunction(() => document.querySelector('[data-state]')?.dataset.state === 'paused' && document.querySelector('[data-minute]')?.dataset.minute === '276', null, { timeout: 10000 });
     const m0 = await minuteOf(page);
     const story = () => page.locator('.story').getAttribute('data-story-step');
     assert.equal(await story(), '3');

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::app_state::AppState;
 use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
-use crate::{announce, embed, hooks, player, share, tipping, view, Sources};
+use crate::{announce, compare, embed, hooks, player, share, tipping, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
 fn apply_theme(theme: Theme) {
@@ -40,12 +40,18 @@ fn start_clock(u: &url::UrlState, state: AppState) -> Clock {
     let clock = provide_clock(state);
     clock.send(PlayerCommand::SetSpeed(u.speed));
     state.looping.set(u.looping);
+    // A link to a moment (t=…) or a story step opens paused there unless it asks to play.
+    let default_play = !u.embed && u.t == 0 && u.story_step.is_none();
+    let play = u.autoplay.unwrap_or(default_play) && !prefers_reduced_motion();
+    if !u.whatifs.is_empty() {
+        // A shared what-if: its actions replayed at their minutes, then on to t.
+        crate::whatif::restore(state, clock, u.whatifs.clone(), u.t, play);
+        return clock;
+    }
     if u.t > 0 {
         clock.send(PlayerCommand::Seek(u.t));
     }
-    // A link to a moment (t=…) or a story step opens paused there unless it asks to play.
-    let default_play = !u.embed && u.t == 0 && u.story_step.is_none();
-    if u.autoplay.unwrap_or(default_play) && !prefers_reduced_motion() {
+    if play {
         clock.send(PlayerCommand::Play);
     }
     for n in &u.notices {
@@ -85,33 +91,47 @@ fn Later(children: ChildrenFn) -> impl IntoView {
 pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     provide_context(u.clone());
     let clock = start_clock(&u, state);
+    // `?compare=DESIGN`: a second run beside this one, on this clock (src/compare).
+    compare::start(u.compare, state, clock);
     apply_theme(u.theme);
-    // The address bar follows the state; inside an iframe, report height and obey the parent.
+    // The story's reader, for the panel, the caption, the presenter view and the keys.
+    player::use_narrator(state, clock, u.story_step);
+    let presenting = RwSignal::new(false);
+    provide_context(player::Presenting(presenting));
+    // The address bar follows the state (an embed keeps its embed keys); inside an iframe,
+    // report height and obey the parent.
+    share::keep_embed_keys(&u);
     share::sync_url(state);
     embed::install(state, clock);
     let chrome = !u.embed;
+    let full = u.controls == Controls::Full;
     // An embed of the map (`embed=1&panel=tipping`) shows it under the stage.
     let map_alone = u.embed && u.map.open;
     view! {
         <div
             class="app"
             class:embed=u.embed
+            class:presenting=move || presenting.get()
             data-state=move || if state.playing.get() { "playing" } else { "paused" }
             data-minute=move || state.minute.get().to_string()
         >
             <Show when=move || chrome>
                 <header class="site-header">
                     <h1>"Supernode Storm"</h1>
-                    <p class="tagline">
-                        "How Skype's peer-to-peer network lost its supernodes on 22 December 2010 — and how it was brought back."
-                    </p>
+                    <p class="tagline" data-testid="tagline">{move || tagline(&state.scenario.get())}</p>
                 </header>
             </Show>
             <Notices/>
-            <main class="layout">
-                <StageColumn embed=u.embed controls=u.controls map_alone=map_alone/>
-                <Show when=move || u.controls == Controls::Full>
-                    <Panels map_alone=map_alone/>
+            <main class="layout" class:full=full>
+                // The map and the story side by side on wide screens, the map pinned in view.
+                <div class="presenter">
+                    <StageColumn embed=u.embed controls=u.controls map_alone=map_alone legend=u.legend caption=u.story_step.is_some()/>
+                    <Show when=move || full>
+                        <SideColumn/>
+                    </Show>
+                </div>
+                <Show when=move || full>
+                    <MainColumn map_alone=map_alone/>
                 </Show>
             </main>
             <player::KeyboardShortcuts/>
@@ -124,21 +144,43 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     }
 }
 
+/// The subtitle for a scenario: the date of its outage.
+pub fn tagline(scenario: &str) -> &'static str {
+    match scenario {
+        "dec-2010" => "How Skype's peer-to-peer network lost its supernodes on 22 December 2010 — and how it was brought back.",
+        "aug-2007" => "How a patch-day reboot took Skype's peer-to-peer network down for two days in August 2007 — and what fixed it.",
+        _ => "A peer-to-peer network like Skype's, losing its supernodes: try your own what-ifs.",
+    }
+}
+
 /// The map with what floats over it, the player bar and the timeline (and the tipping-point
-/// map when an embed shows it alone).
+/// map when an embed shows it alone). An embed opened at a story step shows its caption
+/// under the map; `legend` opens the embed's legend over the map.
 #[component]
-fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoView {
+fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, caption: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let interactive = RwSignal::new(false);
+    let legend_open = RwSignal::new(legend);
+    let title = move || {
+        state.revision.track();
+        state.history.with_value(|h| h.scenario().title.clone())
+    };
+    let twin = use_context::<compare::Twin>();
     view! {
         <section class="stage-col">
+            {twin.map(|t| view! { <compare::CompareStage twin=t embed=embed inspect=controls == Controls::Full/> })}
             // The inspector floats over the map's emptiest corner, so it is in view while the
             // pointer hovers the supernodes.
+            <Show when=move || twin.is_none()>
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
                 <view::Stage/>
                 <player::CatchUp/>
+                <player::PresenterOverlay/>
                 <Show when=move || controls == Controls::Full>
                     <view::Inspector/>
+                </Show>
+                <Show when=move || embed && legend_open.get()>
+                    <div class="embed-legend" data-testid="embed-legend"><view::Legend/></div>
                 </Show>
                 // Embedded, the map would capture the host page's scroll and drags: it takes
                 // them only after a click.
@@ -148,19 +190,28 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoVie
                     </button>
                 </Show>
             </div>
+            </Show>
             <Show when=move || embed>
                 <div class="embed-bar">
-                    <span>"Supernode Storm — the Skype outage of December 2010"</span>
+                    <span class="embed-title" data-testid="embed-caption">"Supernode Storm — " {title}</span>
+                    <button type="button" class="btn btn-small" data-testid="legend-toggle" aria-pressed=move || legend_open.get().to_string()
+                        on:click=move |_| legend_open.update(|o| *o = !*o)>
+                        "Legend"
+                    </button>
                     <a data-testid="open-new-tab" target="_blank" rel="noopener" href=move || {
                         state.minute.track();
                         state.revision.track();
+                        state.acted.track();
                         share::permalink(&state)
                     }>"Open in a new tab ↗"</a>
                 </div>
             </Show>
+            <Show when=move || caption && controls != Controls::Full>
+                <player::Caption/>
+            </Show>
             <Show when=move || controls != Controls::None>
                 <Later>
-                    <player::ControlsBar/>
+                    <player::ControlsBar minimal=controls == Controls::Minimal/>
                     <player::Timeline/>
                 </Later>
             </Show>
@@ -171,26 +222,40 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool) -> impl IntoVie
     }
 }
 
-/// Charts, the tipping-point map and the event log; the story, legend, sandbox and share panel
-/// beside them.
+/// Beside the map: the story (pinned at the top on wide screens), the sandbox, the legend
+/// and the share panel.
 #[component]
-fn Panels(map_alone: bool) -> impl IntoView {
+fn SideColumn() -> impl IntoView {
     view! {
-        <div class="below">
-            <div class="main-col">
-                <Later><view::Charts/></Later>
-                <Show when=move || !map_alone>
-                    <Later><tipping::TippingPanel/></Later>
-                </Show>
-                <Later><view::EventLog/></Later>
-            </div>
-            <aside class="side-col">
-                <Later><player::StoryPanel/></Later>
-                <Later><tipping::TippingHint/></Later>
-                <Later><view::Legend/></Later>
-                <Later><player::SandboxPanel/></Later>
-                <Later><share::SharePanel/></Later>
-            </aside>
+        <aside class="side-col">
+            <player::StoryPanel/>
+            <Later><player::SandboxPanel/></Later>
+            <Later><tipping::TippingHint/></Later>
+            <Later><compare::ComparePanel/></Later>
+            <Later><view::Legend/></Later>
+            <Later><share::SharePanel/></Later>
+        </aside>
+    }
+}
+
+/// Below the map and the story: the charts, the tipping-point map and the event log (both
+/// runs' when a design is compared).
+#[component]
+fn MainColumn(map_alone: bool) -> impl IntoView {
+    let twin = use_context::<compare::Twin>();
+    view! {
+        <div class="main-col">
+            <Later>{match twin {
+                Some(t) => view! { <compare::CompareCharts twin=t/> }.into_any(),
+                None => view! { <view::Charts/> }.into_any(),
+            }}</Later>
+            <Show when=move || !map_alone>
+                <Later><tipping::TippingPanel/></Later>
+            </Show>
+            <Later>{match twin {
+                Some(t) => view! { <compare::EventLogs twin=t/> }.into_any(),
+                None => view! { <view::EventLog/> }.into_any(),
+            }}</Later>
         </div>
     }
 }

@@ -83,6 +83,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<Progress>>,
     /// The landmarks of the unchanged scenario, found ahead of the clock.
     pub ahead: RwSignal<Ahead>,
+    /// The user's sandbox actions, mirrored by the clock for the link (`crate::whatif`).
+    pub acted: RwSignal<Vec<crate::whatif::Acted>>,
 }
 
 impl AppState {
@@ -103,6 +105,7 @@ impl AppState {
             story_step: RwSignal::new(None),
             progress: RwSignal::new(None),
             ahead: RwSignal::new(Ahead::default()),
+            acted: RwSignal::new(vec![]),
         }
     }
 

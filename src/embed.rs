@@ -124,11 +124,26 @@ pub fn in_frame() -> bool {
     }
 }
 
-/// Tells the parent the document's height.
+/// The height the page's content needs: the app's own box, not the document's (which is at
+/// least the frame's height, so a host that follows it could only ever grow the frame).
+fn content_height(doc: &web_sys::Document) -> i32 {
+    match doc.query_selector(".app").ok().flatten() {
+        Some(app) => app.get_bounding_client_rect().height().ceil() as i32,
+        None => doc.document_element().map_or(0, |e| e.scroll_height()),
+    }
+}
+
+/// Tells the parent the content's height, once per change.
 fn post_height() {
+    thread_local! {
+        static LAST: std::cell::Cell<i32> = const { std::cell::Cell::new(-1) };
+    }
     let Some(w) = web_sys::window() else { return };
     let Some(doc) = w.document() else { return };
-    let height = doc.document_element().map_or(0, |e| e.scroll_height()).max(doc.body().map_or(0, |b| b.scroll_height()));
+    let height = content_height(&doc);
+    if height <= 0 || LAST.with(|l| l.replace(height)) == height {
+        return;
+    }
     let msg = Resize { kind: "supernode-storm:resize", height };
     if let (Ok(Some(parent)), Ok(msg)) = (w.parent(), serde_wasm_bindgen::to_value(&msg)) {
         let _ = parent.post_message(&msg, "*");
@@ -191,11 +206,20 @@ pub fn install(state: AppState, clock: Clock) {
     let Some(window) = web_sys::window() else { return };
     let Some(root) = window.document().and_then(|d| d.document_element()) else { return };
 
-    // Height: on every size change of the document (and once now).
+    // Height: on every size change of the document and of the app's box (once it is
+    // mounted, a task later), and once now.
     post_height();
     let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| post_height());
     if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
         observer.observe(&root);
+        let doc = window.document();
+        gloo_timers::callback::Timeout::new(0, move || {
+            if let Some(app) = doc.and_then(|d| d.query_selector(".app").ok().flatten()) {
+                observer.observe(&app);
+            }
+            post_height();
+        })
+        .forget();
     }
     on_resize.forget(); // observes as long as the page lives
 

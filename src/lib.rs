@@ -8,6 +8,7 @@ mod announce;
 mod app;
 pub mod app_state;
 pub mod clock;
+pub mod compare;
 pub mod embed;
 mod hooks;
 mod panic;
@@ -16,6 +17,7 @@ pub mod share;
 pub mod tipping;
 pub mod url;
 pub mod view;
+pub mod whatif;
 
 use leptos::prelude::*;
 

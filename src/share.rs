@@ -14,12 +14,28 @@ use crate::url;
 /// At most one history.replaceState per this many milliseconds.
 const URL_THROTTLE_MS: u32 = 400;
 
-/// The query string that restores the current view.
-pub fn current_query(state: &AppState) -> String {
+thread_local! {
+    /// The embed keys this page keeps in its own address (set once, from its URL).
+    static EMBED_KEYS: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Keeps `embed=1` and the other embed keys of `u` in this page's own address from now on.
+pub fn keep_embed_keys(u: &url::UrlState) {
+    EMBED_KEYS.with(|k| *k.borrow_mut() = url::embed_suffix(u));
+}
+
+/// The query that restores the current view, what-ifs included, for a link to the full page.
+pub fn link_query(state: &AppState) -> String {
     // Where a seek in flight is going: a reload mid-way opens where the reader was headed.
     let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
     let (looping, step) = (state.looping.get_untracked(), state.story_step.get_untracked());
-    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, looping, step)) + &crate::tipping::query_suffix()
+    let whatifs = state.acted.with_untracked(|log| crate::whatif::query_suffix(log));
+    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, looping, step)) + &whatifs + &crate::tipping::query_suffix() + &crate::compare::query_suffix()
+}
+
+/// The query of this page's own address: the view, and the embed keys when embedded.
+pub fn current_query(state: &AppState) -> String {
+    link_query(state) + &EMBED_KEYS.with(|k| k.borrow().clone())
 }
 
 /// The page's address without its query.
@@ -29,7 +45,7 @@ fn base_href() -> String {
 }
 
 pub fn permalink(state: &AppState) -> String {
-    format!("{}?{}", base_href(), current_query(state))
+    format!("{}?{}", base_href(), link_query(state))
 }
 
 /// Writes the state's query into the address bar (replaceState: the history is untouched).
@@ -54,6 +70,7 @@ pub fn sync_url(state: AppState) {
         state.looping.track();
         state.revision.track();
         state.story_step.track();
+        state.acted.track();
         if pending.with_value(Option::is_none) {
             pending.set_value(Some(Timeout::new(URL_THROTTLE_MS, move || {
                 write_url(state);
@@ -65,7 +82,7 @@ pub fn sync_url(state: AppState) {
 
 /// The iframe snippet for a blog post.
 pub fn iframe_snippet(state: &AppState) -> String {
-    let src = format!("{}?embed=1&{}", base_href(), current_query(state));
+    let src = format!("{}?embed=1&{}", base_href(), link_query(state));
     format!(
         "<iframe src=\"{}\" title=\"Supernode Storm: the Skype outage of December 2010\" loading=\"lazy\" allow=\"fullscreen\" width=\"100%\" height=\"560\" style=\"border:0\"></iframe>",
         html_attr(&src)
@@ -118,20 +135,31 @@ pub fn SharePanel() -> impl IntoView {
     let link = move || {
         state.minute.track();
         state.revision.track();
+        state.acted.track();
         permalink(&state)
     };
     let snippet = move || {
         state.minute.track();
         state.revision.track();
+        state.acted.track();
         iframe_snippet(&state)
     };
-    let png = move |_| {
-        let canvas = web_sys::window()
+    let map = || {
+        web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector("canvas.stage").ok().flatten())
-            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        match canvas.and_then(|c| c.to_data_url().ok()) {
-            Some(data) => download(&data, &format!("supernode-storm-{}.png", state.minute.get_untracked())),
+            .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+    };
+    let png = move |_| match map().and_then(|c| c.to_data_url().ok()) {
+        Some(data) => download(&data, &format!("supernode-storm-{}.png", state.minute.get_untracked())),
+        None => state.notify("Could not capture the view."),
+    };
+    // The map with the clock, the scenario, a legend and the source line under it.
+    let captioned = move |_| {
+        let m = state.minute.get_untracked();
+        let (title, clock) = state.history.with_value(|h| (h.scenario().title.clone(), crate::player::pretty_clock(&h.world().clock_label(m))));
+        match map().and_then(|c| crate::view::captioned::captioned_png(&c, &title, &clock, &base_href())) {
+            Some(data) => download(&data, &format!("supernode-storm-{m}-captioned.png")),
             None => state.notify("Could not capture the view."),
         }
     };
@@ -161,6 +189,7 @@ pub fn SharePanel() -> impl IntoView {
             </label>
             <button type="button" data-testid="copy-embed" on:click=move |_| copy_text(iframe_snippet(&state), state, "embed code")>"Copy embed code"</button>
             <button type="button" data-testid="download-png" on:click=png>"Download PNG"</button>
+            <button type="button" data-testid="download-png-captioned" on:click=captioned>"PNG with caption"</button>
             <button type="button" data-testid="download-csv" on:click=csv>"Download CSV"</button>
         </details>
     }

@@ -43,6 +43,12 @@ pub struct UrlState {
     pub theme: Theme,
     /// The tipping-point map's panel, axes and outcome (`panel`, `tx`, `ty`, `tm`).
     pub map: crate::tipping::MapLink,
+    /// Sandbox actions to replay, by the minute they were taken (`crate::whatif`).
+    pub whatifs: Vec<(u32, overlay_sim::Action)>,
+    /// An embed's legend open over the map (`legend=1`).
+    pub legend: bool,
+    /// The design shown beside the run (`compare`), if any.
+    pub compare: Option<overlay_sim::Design>,
     /// One line per rejected key or value, naming it and what was used instead.
     pub notices: Vec<String>,
 }
@@ -51,6 +57,7 @@ pub struct UrlState {
 struct Reader {
     pairs: Vec<(String, String)>,
     notices: Vec<String>,
+    whatifs: Vec<(u32, overlay_sim::Action)>,
 }
 
 /// Echoes a value as given, escaped: control characters and markup look-alikes as `\0`,
@@ -78,8 +85,8 @@ impl Reader {
     fn new(query: &str) -> Reader {
         let q = query.strip_prefix('?').unwrap_or(query);
         match serde_urlencoded::from_str(q) {
-            Ok(pairs) => Reader { pairs, notices: vec![] },
-            Err(_) => Reader { pairs: vec![], notices: vec!["The link's query could not be read; showing the defaults.".to_string()] },
+            Ok(pairs) => Reader { pairs, notices: vec![], whatifs: vec![] },
+            Err(_) => Reader { pairs: vec![], notices: vec!["The link's query could not be read; showing the defaults.".to_string()], whatifs: vec![] },
         }
     }
     /// The last value given for `key`.
@@ -114,12 +121,23 @@ impl Reader {
         // Unreachable for a name from NAMES; fall back rather than panic.
         let mut scenario = Scenario::preset_at(name, scale).unwrap_or_else(|_| unreachable_scenario());
         let pairs = std::mem::take(&mut self.pairs);
-        // A key given again counts once, with its last value (as for every key).
+        // A key given again counts once, with its last value (as for every key); what-ifs
+        // (`kill=…@minute`, `key=value@minute`) may repeat.
         let last: HashMap<&str, usize> = pairs.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
         let mut unknown: Vec<&str> = vec![];
         for (i, (k, v)) in pairs.iter().enumerate() {
             let k = k.as_str();
-            if last.get(k) != Some(&i) || RESERVED.contains(&k) || crate::tipping::MapLink::KEYS.contains(&k) {
+            if RESERVED.contains(&k) || crate::tipping::MapLink::KEYS.contains(&k) || crate::compare::KEYS.contains(&k) {
+                continue;
+            }
+            if crate::whatif::is_whatif(k, v) {
+                match crate::whatif::parse_pair(k, v, MAX_MINUTE) {
+                    Ok(w) => self.whatifs.push(w),
+                    Err(why) => self.notices.push(format!("{}: '{}' is not a valid what-if ({why}); ignored.", plain(k, 30), plain(v, 40))),
+                }
+                continue;
+            }
+            if last.get(k) != Some(&i) {
                 continue;
             }
             if overlay_sim::params::spec(k).is_some() {
@@ -141,7 +159,14 @@ impl Reader {
     /// Limits between parameters, once all are in: a pair the model refuses falls back to the
     /// preset's sizes, with a notice naming the parameter and the values given.
     fn check_limits(&mut self, scenario: &mut Scenario) {
-        let Err(e) = scenario.check() else { return };
+        let Err(mut e) = scenario.check() else { return };
+        if e.param == "design" {
+            // A design that cannot run this scenario (issue 16): the scenario's own overlay.
+            let _ = scenario.set("design", overlay_sim::Design::default().name());
+            self.notices.push(format!("design: {}; using skype-2010.", plain(&e.allowed, 200)));
+            let Err(next) = scenario.check() else { return };
+            e = next;
+        }
         if let Ok(preset) = Scenario::preset_at(&scenario.name, scenario.params.scale) {
             for key in ["peers", "supernodes"] {
                 let v = preset.params.get(key).unwrap_or_default();
@@ -166,7 +191,7 @@ fn unknown_keys(keys: &[&str]) -> Option<String> {
 }
 
 /// Keys that are not model parameters.
-const RESERVED: [&str; 10] = ["scenario", "scale", "t", "speed", "autoplay", "loop", "step", "embed", "controls", "theme"];
+const RESERVED: [&str; 11] = ["scenario", "scale", "t", "speed", "autoplay", "loop", "step", "embed", "controls", "theme", "legend"];
 
 /// Parses a query string (with or without the leading '?').
 pub fn parse(query: &str) -> UrlState {
@@ -198,12 +223,39 @@ pub fn parse(query: &str) -> UrlState {
         "dark" => Some(Theme::Dark),
         _ => None,
     });
+    let legend = r.flag("legend").unwrap_or(false);
     let pairs = r.pairs.clone();
     let map = crate::tipping::MapLink::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
+    let compare = crate::compare::from_pairs(&pairs, &mut |k, v, used| r.bad(k, v, used));
+    let mut whatifs = std::mem::take(&mut r.whatifs);
+    whatifs.sort_by_key(|w| w.0);
     // Rejected values first, in the order of the keys above; unknown keys last.
-    let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("ignored."));
+    let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.contains("unknown parameter"));
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, looping, story_step, embed, controls, theme, map, notices }
+    UrlState { scenario, t, speed, autoplay, looping, story_step, embed, controls, theme, map, whatifs, legend, compare, notices }
+}
+
+/// The keys an embed keeps in its own address, so a reload inside the host page stays an
+/// embed: `embed=1`, and the controls, theme and legend when they are not the default.
+pub fn embed_suffix(u: &UrlState) -> String {
+    if !u.embed {
+        return String::new();
+    }
+    let mut s = String::from("&embed=1");
+    match u.controls {
+        Controls::Minimal => {}
+        Controls::None => s.push_str("&controls=none"),
+        Controls::Full => s.push_str("&controls=full"),
+    }
+    match u.theme {
+        Theme::Auto => {}
+        Theme::Light => s.push_str("&theme=light"),
+        Theme::Dark => s.push_str("&theme=dark"),
+    }
+    if u.legend {
+        s.push_str("&legend=1");
+    }
+    s
 }
 
 /// Which of `keys` the query gives (in `keys`' order).
@@ -331,6 +383,30 @@ mod tests {
         assert_eq!(parse("speed=0.25").speed, 0.25);
         let long = parse(&format!("t={}", "9".repeat(100)));
         assert!(long.notices[0].contains("…'"), "{:?}", long.notices);
+    }
+
+    #[test]
+    fn what_ifs_and_embed_keys_come_back_from_a_link() {
+        let u = parse("scenario=dec-2010&scale=city&buggy_share=0.75%40280&kill=12%40270&t=300&embed=1&controls=none&legend=1");
+        assert!(u.notices.is_empty(), "{:?}", u.notices);
+        assert_eq!(u.scenario.params.buggy_share, 0.5, "a change at a minute is not the run's setting from the start");
+        assert_eq!(u.whatifs.iter().map(|w| w.0).collect::<Vec<_>>(), vec![270, 280], "in minute order");
+        assert_eq!(embed_suffix(&u), "&embed=1&controls=none&legend=1");
+        assert_eq!(embed_suffix(&parse("t=3")), "");
+        let bad = parse("kill=x%40270&capacity_headroom=2%40280");
+        assert_eq!(bad.notices.len(), 2, "{:?}", bad.notices);
+        assert!(bad.notices[1].starts_with("capacity_headroom:"), "{:?}", bad.notices);
+    }
+
+    #[test]
+    fn a_design_is_a_key_and_one_that_cannot_run_the_scenario_is_named() {
+        let u = parse("scenario=dec-2010&design=dht&compare=dedicated-2012");
+        assert!(u.notices.is_empty(), "{:?}", u.notices);
+        assert_eq!((u.scenario.params.design, u.compare), (overlay_sim::Design::Dht, Some(overlay_sim::Design::Dedicated2012)));
+        let u = parse("scenario=aug-2007&design=central");
+        assert!(u.notices.iter().any(|n| n.starts_with("design:") && n.contains("aug-2007") && n.contains("skype-2010")), "{:?}", u.notices);
+        assert_eq!(u.scenario.params.design, overlay_sim::Design::Skype2010);
+        assert!(u.scenario.check().is_ok());
     }
 
     #[test]

@@ -41,10 +41,23 @@ fn mount_at(scenario: &str, scale: Scale) -> (HtmlElement, AppState, Clock) {
     (host, state, clock.get().expect("a clock"))
 }
 
+/// Waits until the clock has landed on `minute` (a seek longer than a slice finishes in later
+/// tasks, sooner or later with the machine's load). False after 10 s.
+async fn landed(state: AppState, minute: u32) -> bool {
+    for _ in 0..200 {
+        if state.minute.get_untracked() == minute && state.progress.get_untracked().is_none() {
+            return true;
+        }
+        sleep(50).await;
+    }
+    false
+}
+
 #[wasm_bindgen_test]
 async fn step_and_step_back_are_exact() {
     let (host, state, clock) = mount("dec-2010");
     clock.send(PlayerCommand::Seek(280));
+    assert!(landed(state, 280).await, "the seek to 280 never lands");
     let before = state.metrics();
     click(&host, "[data-testid=step]");
     click(&host, "[data-testid=step]");
@@ -61,8 +74,16 @@ async fn the_story_moves_the_clock_and_highlights() {
     let (host, state, _clock) = mount("dec-2010");
     click(&host, "[data-testid=story-next]");
     click(&host, "[data-testid=story-next]");
-    sleep(20).await;
-    assert_eq!(state.minute.get_untracked(), 270);
+    // The step plays its moment from the step before (240), then holds at its own minute.
+    assert!(landed(state, 275).await, "step 2 never reaches 16:35 (at {})", state.minute.get_untracked());
+    for _ in 0..100 {
+        if !state.playing.get_untracked() {
+            break;
+        }
+        sleep(100).await;
+    }
+    assert_eq!(state.minute.get_untracked(), 275);
+    assert!(!state.playing.get_untracked(), "holds at the step's minute");
     assert!(state.highlight.get_untracked().is_some(), "step 2 points at the offline-IM servers");
     let panel = host.query_selector("[data-story-step]").ok().flatten().expect("story panel");
     assert_eq!(panel.get_attribute("data-story-step").as_deref(), Some("2"));

@@ -95,9 +95,10 @@ impl Engine {
     }
 
     /// One animation frame of play at `speed` minutes a second (infinite: as many as `more()`
-    /// allows), `dt_ms` after the last frame. A frame too slow for its minutes drops the rest,
-    /// so the clock slows down rather than freezing the page. Returns the minutes stepped.
-    pub fn play(&mut self, h: &mut History, dt_ms: f64, speed: f64, mut more: impl FnMut() -> bool) -> u32 {
+    /// allows), `dt_ms` after the last frame, never past minute `until`. A frame too slow for
+    /// its minutes drops the rest, so the clock slows down rather than freezing the page.
+    /// Returns the minutes stepped.
+    pub fn play(&mut self, h: &mut History, dt_ms: f64, speed: f64, until: u32, mut more: impl FnMut() -> bool) -> u32 {
         if self.busy() {
             self.owed = 0.0;
             return 0;
@@ -111,7 +112,7 @@ impl Engine {
             MAX_STEPS_PER_FRAME
         };
         let mut steps = 0;
-        while steps < due && !h.at_end() && (steps == 0 || more()) {
+        while steps < due && h.minute() < until && !h.at_end() && (steps == 0 || more()) {
             h.step();
             steps += 1;
         }
@@ -182,11 +183,13 @@ mod tests {
     fn play_follows_the_speed_and_waits_for_a_seek() {
         let mut h = city();
         let mut e = Engine::default();
-        assert_eq!(e.play(&mut h, 250.0, 16.0, || true), 4);
-        assert_eq!(e.play(&mut h, 100.0, 1.0, || true), 0, "a tenth of a minute is owed, not stepped");
-        assert_eq!(e.play(&mut h, 1000.0, 64.0, || false), 1, "out of time: one minute, the rest dropped");
+        assert_eq!(e.play(&mut h, 250.0, 16.0, u32::MAX, || true), 4);
+        assert_eq!(e.play(&mut h, 100.0, 1.0, u32::MAX, || true), 0, "a tenth of a minute is owed, not stepped");
+        assert_eq!(e.play(&mut h, 1000.0, 64.0, u32::MAX, || false), 1, "out of time: one minute, the rest dropped");
+        assert_eq!(e.play(&mut h, 1000.0, 64.0, 10, || true), 10 - 5, "a segment stops at its end");
+        assert_eq!(e.play(&mut h, 1000.0, 64.0, 10, || true), 0, "and holds there");
         e.seek(&h, 300);
-        assert_eq!(e.play(&mut h, 1000.0, 8.0, || true), 0, "the seek comes first");
+        assert_eq!(e.play(&mut h, 1000.0, 8.0, u32::MAX, || true), 0, "the seek comes first");
     }
 
     #[test]
@@ -196,7 +199,7 @@ mod tests {
         e.seek(&h, u32::MAX);
         finish(&mut e, &mut h, 5000);
         assert_eq!(h.minute(), END_MIN);
-        assert_eq!(e.play(&mut h, 16.0, f64::INFINITY, || true), 0, "nothing to play past the end");
+        assert_eq!(e.play(&mut h, 16.0, f64::INFINITY, u32::MAX, || true), 0, "nothing to play past the end");
         assert_eq!(h.series().len(), END_MIN as usize);
     }
 }

@@ -8,18 +8,21 @@
 //! command supersedes the seek in flight. The one requestAnimationFrame loop moves the clock,
 //! then lets the stage draw (`on_frame`): the stage only draws.
 
-mod engine;
+pub(crate) mod engine;
 mod frames;
 mod scout;
 mod soon;
+
+use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use overlay_sim::world::USER_MEGAS;
 use overlay_sim::{Action, History, Metrics, Scenario, SlotState, World};
 
-use crate::app_state::{now_ms, Ahead, AppState};
+use crate::app_state::{now_ms, Ahead, AppState, Progress};
 use crate::player::SPAN_MIN;
+use crate::whatif::{self, Acted};
 use engine::Engine;
 use scout::Scout;
 use soon::Soon;
@@ -52,7 +55,24 @@ pub enum PlayerCommand {
     Act(Action),
     /// Stops the seek in flight where it got to.
     Cancel,
+    /// A story step's moment: from `from`, play at `speed` to `until`, then hold there (the
+    /// speed before comes back). Any other command ends it.
+    PlaySegment { from: u32, until: u32, speed: f64 },
 }
+
+/// A segment being played: where it holds, and the speed to restore after it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Segment {
+    until: u32,
+    restore: f64,
+}
+
+/// Near a landmark, "slow down at events" plays at most this fast (minutes a second).
+pub const SLOW_SPEED: f64 = 2.0;
+/// How near: from this many minutes before a landmark…
+const SLOW_BEFORE: u32 = 4;
+/// …to this many after it.
+const SLOW_AFTER: u32 = 12;
 
 /// Why `action` would change nothing at the minute on show, if it would not.
 fn futile(h: &History, action: &Action) -> Option<String> {
@@ -104,6 +124,15 @@ pub struct Clock {
     scout: StoredValue<Option<Scout>, LocalStorage>,
     scout_slice: StoredValue<Option<Timeout>, LocalStorage>,
     drawers: StoredValue<Vec<Drawer>, LocalStorage>,
+    segment: StoredValue<Option<Segment>>,
+    /// Slow down near landmarks while playing.
+    pub slow: RwSignal<bool>,
+    /// The original run (no user actions, the preset's parameters) computed for the ghost,
+    /// and its progress while computing; the finished series is kept for the next run.
+    ghost_job: StoredValue<Option<Scout>, LocalStorage>,
+    ghost_slice: StoredValue<Option<Timeout>, LocalStorage>,
+    ghost_done: StoredValue<Option<(Scenario, Rc<Vec<Metrics>>)>, LocalStorage>,
+    pub ghost_progress: RwSignal<Option<Progress>>,
 }
 
 /// The clock of the app around the caller.
@@ -129,6 +158,12 @@ impl Clock {
             scout: StoredValue::new_local(None),
             scout_slice: StoredValue::new_local(None),
             drawers: StoredValue::new_local(vec![]),
+            segment: StoredValue::new(None),
+            slow: RwSignal::new(false),
+            ghost_job: StoredValue::new_local(None),
+            ghost_slice: StoredValue::new_local(None),
+            ghost_done: StoredValue::new_local(None),
+            ghost_progress: RwSignal::new(None),
         }
     }
 
@@ -144,6 +179,7 @@ impl Clock {
             self.drawers.try_update_value(|d| d.retain_mut(|draw| draw(now))).is_some()
         });
         self.scout_restart();
+        self.ghost_restart();
     }
 
     /// Draws after the clock moved, every frame, for as long as `draw` returns true.
@@ -158,6 +194,10 @@ impl Clock {
 
     pub fn send(self, cmd: PlayerCommand) {
         let s = self.state;
+        if !matches!(cmd, PlayerCommand::PlaySegment { .. }) {
+            // The user takes over: a new speed stays, anything else gets the speed back.
+            self.end_segment(!matches!(cmd, PlayerCommand::SetSpeed(_)));
+        }
         match cmd {
             PlayerCommand::Play => self.play(),
             PlayerCommand::Pause => s.playing.set(false),
@@ -183,7 +223,38 @@ impl Clock {
             PlayerCommand::Seek(m) => self.seek(m),
             PlayerCommand::Load(run) => self.load(*run),
             PlayerCommand::Act(action) => self.act(action),
+            PlayerCommand::PlaySegment { from, until, speed } => {
+                let restore = self.segment.get_value().map_or_else(|| s.speed.get_untracked(), |g| g.restore);
+                self.seek(from);
+                self.segment.set_value(Some(Segment { until, restore }));
+                s.speed.set(speed);
+                s.playing.set(until > from);
+            }
         }
+    }
+
+    /// Whether a story step's segment is playing.
+    pub fn in_segment(self) -> bool {
+        self.segment.get_value().is_some()
+    }
+
+    fn end_segment(self, restore: bool) {
+        if let Some(g) = self.segment.get_value() {
+            self.segment.set_value(None);
+            if restore {
+                self.state.speed.set(g.restore);
+            }
+        }
+    }
+
+    /// The speed to play at now: "slow down at events" caps it near a landmark.
+    fn paced(self, speed: f64) -> f64 {
+        if !self.slow.get_untracked() || speed <= SLOW_SPEED || self.in_segment() {
+            return speed;
+        }
+        let m = self.state.minute.get_untracked();
+        let near = crate::player::flags(&self.state).iter().any(|l| l.minute + SLOW_AFTER >= m && l.minute <= m + SLOW_BEFORE);
+        if near { SLOW_SPEED } else { speed }
     }
 
     /// Plays; at the run's end, from minute 0 again (as a player does at the end of a film).
@@ -263,10 +334,17 @@ impl Clock {
             self.engine.update_value(Engine::rest);
             return;
         }
+        let until = self.segment.get_value().map_or(u32::MAX, |g| g.until);
+        let speed = self.paced(speed);
         let t0 = now_ms();
-        let steps = self.engine.try_update_value(|e| s.history.try_update_value(|h| e.play(h, dt_ms, speed, || now_ms() - t0 < SLICE_MS)));
+        let steps = self.engine.try_update_value(|e| s.history.try_update_value(|h| e.play(h, dt_ms, speed, until, || now_ms() - t0 < SLICE_MS)));
         if steps.flatten().unwrap_or(0) > 0 {
             self.publish(true);
+        }
+        // The segment's end: hold there.
+        if !self.engine.with_value(Engine::busy) && s.history.with_value(|h| h.minute()) >= until {
+            s.playing.set(false);
+            self.end_segment(true);
         }
         // The run's end: stop there, or (`loop=1`) start again from minute 0.
         if s.history.with_value(History::at_end) && !self.engine.with_value(Engine::busy) {
@@ -291,10 +369,12 @@ impl Clock {
         let mut h = History::new(run.scenario);
         h.set_ghost(run.ghost);
         s.history.set_value(h);
+        self.state.acted.set(vec![]);
         s.selected.set(None);
         s.revision.update(|r| *r += 1);
         self.publish(true);
         self.scout_restart();
+        self.ghost_restart();
         let playing = s.playing.get_untracked();
         self.seek(run.minute);
         s.playing.set(playing);
@@ -309,12 +389,82 @@ impl Clock {
         }
         self.engine.update_value(Engine::cancel);
         self.slice.set_value(None);
-        let forked = s.history.with_value(|h| h.horizon() > h.minute());
-        s.history.update_value(|h| h.act(action));
+        let (minute, forked, from) = s.history.with_value(|h| {
+            let from = match &action {
+                Action::Set { key, .. } => h.world().params().get(key),
+                _ => None,
+            };
+            (h.minute(), h.horizon() > h.minute(), from)
+        });
+        s.history.update_value(|h| h.act(action.clone()));
+        self.state.acted.update(|log| whatif::record(log, Acted { minute, action, from }, forked));
         if forked {
             s.revision.update(|r| *r += 1);
         }
         self.publish(true);
+        self.ghost_restart();
+    }
+
+    /// Puts the original run behind a what-if as its ghost: from the finished series kept, or
+    /// computed in idle slices (progress in `ghost_progress`). Nothing when the run is the
+    /// original.
+    fn ghost_restart(self) {
+        let s = self.state;
+        let original = s.history.with_value(|h| whatif::original_of(h.scenario()));
+        let changed = !self.state.acted.with_untracked(Vec::is_empty) || s.history.with_value(|h| *h.scenario() != original);
+        if !changed {
+            return;
+        }
+        if let Some(series) = self.ghost_done.with_value(|d| d.as_ref().filter(|(sc, _)| *sc == original).map(|(_, v)| v.clone())) {
+            let stale = s.history.with_value(|h| h.ghost().map(<[_]>::len) != Some(series.len()));
+            if stale {
+                s.history.update_value(|h| h.set_ghost(Some(series.to_vec())));
+                s.revision.update(|r| *r += 1);
+            }
+            return;
+        }
+        if self.ghost_job.with_value(|j| j.as_ref().is_some_and(|j| j.scenario == original)) {
+            return;
+        }
+        let until = s.history.with_value(|h| h.horizon()).max(SPAN_MIN);
+        self.ghost_job.set_value(Some(Scout::new(original.clone(), World::new(&original), until).recording()));
+        self.ghost_progress.set(Some(Progress { from: 0, at: 0, target: until }));
+        self.ghost_later(50);
+    }
+
+    fn ghost_later(self, ms: u32) {
+        self.ghost_slice.set_value(Some(Timeout::new(ms, move || self.ghost_tick())));
+    }
+
+    /// One idle slice of the original run; when done, it becomes the ghost.
+    fn ghost_tick(self) {
+        match self.engine.try_with_value(Engine::busy) {
+            None => return,
+            Some(true) => return self.ghost_later(50),
+            Some(false) => {}
+        }
+        let t0 = now_ms();
+        let budget = if self.state.heavy() { SLICE_MS * 0.6 } else { SLICE_MS };
+        let Some(Some((done, at, until))) = self.ghost_job.try_update_value(|j| {
+            j.as_mut().map(|j| {
+                j.run(|| now_ms() - t0 < budget);
+                (j.done(), j.minute(), j.until())
+            })
+        }) else {
+            return;
+        };
+        if !done {
+            let p = Some(Progress { from: 0, at, target: until });
+            if self.ghost_progress.get_untracked().is_none_or(|q| at >= q.at + until / 50) {
+                self.ghost_progress.set(p);
+            }
+            return self.ghost_later(if self.state.heavy() { 20 } else { 4 });
+        }
+        let Some(Some(job)) = self.ghost_job.try_update_value(Option::take) else { return };
+        let series = Rc::new(job.series().map(<[_]>::to_vec).unwrap_or_default());
+        self.ghost_done.set_value(Some((job.scenario, series)));
+        self.ghost_progress.set(None);
+        self.ghost_restart();
     }
 
     /// A new scout when the run's scenario is not the one being scouted (a fork keeps it).

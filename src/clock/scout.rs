@@ -1,22 +1,42 @@
 //! The scout runs the scenario ahead, untouched by the user, in short idle slices, so the
 //! timeline can show every landmark (trigger, first shutdown, peak load, mega-supernode waves,
 //! recovery) before the clock gets there. It keeps one world and the model's landmark finder,
-//! nothing per minute.
+//! nothing per minute — unless it records the series: the original run computed for the
+//! comparison ghost of a what-if is a scout that records.
 
-use overlay_sim::{Inputs, Landmark, LandmarkFinder, Scenario, World};
+use overlay_sim::{Inputs, Landmark, LandmarkFinder, Metrics, Scenario, World};
 
 pub struct Scout {
     pub scenario: Scenario,
     world: World,
     finder: LandmarkFinder,
     until: u32,
+    series: Option<Vec<Metrics>>,
 }
 
 impl Scout {
     /// A scout of `scenario` from `world` at minute 0, running to minute `until`.
     pub fn new(scenario: Scenario, world: World, until: u32) -> Scout {
         let finder = LandmarkFinder::new(scenario.trigger_min);
-        Scout { scenario, world, finder, until }
+        Scout { scenario, world, finder, until, series: None }
+    }
+
+    /// The same scout, keeping every minute's metrics row (the series a [`History`] of the
+    /// scenario without user actions would have).
+    ///
+    /// [`History`]: overlay_sim::History
+    pub fn recording(mut self) -> Scout {
+        self.series = Some(Vec::with_capacity(self.until as usize));
+        self
+    }
+
+    pub fn until(&self) -> u32 {
+        self.until
+    }
+
+    /// The rows recorded so far (minutes 1..=minute), if recording.
+    pub fn series(&self) -> Option<&[Metrics]> {
+        self.series.as_deref()
     }
 
     pub fn minute(&self) -> u32 {
@@ -32,6 +52,9 @@ impl Scout {
         while !self.done() && more() {
             let r = self.world.step(&Inputs::none());
             self.finder.observe(&r.metrics, &r.events);
+            if let Some(s) = self.series.as_mut() {
+                s.push(r.metrics);
+            }
         }
         self.minute() > start
     }
@@ -58,5 +81,17 @@ mod tests {
         }
         assert_eq!(scout.landmarks(), h.landmarks());
         assert!(scout.landmarks().len() >= 5, "{:?}", scout.landmarks());
+    }
+
+    #[test]
+    fn a_recording_scout_keeps_the_series_of_the_untouched_run() {
+        let sc = Scenario::preset_at("dec-2010", Scale::Classroom).expect("preset");
+        let mut scout = Scout::new(sc.clone(), World::new(&sc), 600).recording();
+        scout.run(|| true);
+        let mut h = History::new(sc);
+        for _ in 0..600 {
+            h.step();
+        }
+        assert_eq!(scout.series(), Some(h.series()));
     }
 }

@@ -23,13 +23,24 @@ fn load_preset(state: AppState, clock: Clock, name: &str, scale: Scale) {
     }
 }
 
+/// The player bar; `minimal` (an embed's `controls=minimal`) keeps play and the clock only.
 #[component]
-pub fn ControlsBar() -> impl IntoView {
+pub fn ControlsBar(#[prop(optional)] minimal: bool) -> impl IntoView {
     let clock = use_clock();
+    if minimal {
+        return view! {
+            <div class="controls controls-minimal" role="toolbar" aria-label="Player">
+                <PlayButton/>
+                <ClockFace/>
+            </div>
+        }
+        .into_any();
+    }
     view! {
         <div class="controls" role="toolbar" aria-label="Player">
             <Transport/>
             <ClockFace/>
+            <Pacing/>
             <SpeedSelect/>
             <ScenarioSelect/>
             <ScaleSelect/>
@@ -44,7 +55,33 @@ pub fn ControlsBar() -> impl IntoView {
                 <span aria-hidden="true">"◆"</span>
                 <span class="ctl-text">"Add mega-supernode"</span>
             </button>
+            <super::presenter::PresentButton/>
         </div>
+    }
+    .into_any()
+}
+
+/// Skip a quiet stretch to the next event; slow down near events while playing.
+#[component]
+fn Pacing() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    view! {
+        <button
+            type="button"
+            class="ctl ctl-skip"
+            data-testid="skip-event"
+            aria-label="Skip to the next event"
+            title="Skip to just before the next event (Shift+N)"
+            on:click=move |_| super::keyboard::skip_to_next_event(state, clock)
+        >
+            {icon("M4 5v14l8-7zM12 5v14l8-7zM20 5h2v14h-2z")}
+            <span class="ctl-text">"Next event"</span>
+        </button>
+        <label class="field field-slow" title="Play at most 2 simulated minutes a second around each event">
+            <input type="checkbox" data-testid="slow-near-events" prop:checked=move || clock.slow.get() on:change=move |ev| clock.slow.set(event_target_checked(&ev))/>
+            <span class="field-label">"Slow down at events"</span>
+        </label>
     }
 }
 
@@ -53,10 +90,30 @@ pub fn add_mega(clock: Clock) {
     clock.send(PlayerCommand::Act(Action::InjectMega { x: MEGA_XY.0, y: MEGA_XY.1 }));
 }
 
+/// Play / pause on its own.
+#[component]
+fn PlayButton() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    view! {
+        <button
+            type="button"
+            class="ctl ctl-play"
+            data-testid="play-pause"
+            aria-label=move || if state.playing.get() { "Pause" } else { "Play" }
+            aria-pressed=move || state.playing.get().to_string()
+            title="Play or pause (space)"
+            on:click=move |_| clock.send(PlayerCommand::TogglePlay)
+        >
+            {move || if state.playing.get() { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 4v16l13-8z") }}
+            <span class="ctl-text">{move || if state.playing.get() { "Pause" } else { "Play" }}</span>
+        </button>
+    }
+}
+
 /// Step back, play/pause, step.
 #[component]
 fn Transport() -> impl IntoView {
-    let state = expect_context::<AppState>();
     let clock = use_clock();
     let send = move |cmd: PlayerCommand| move |_| clock.send(cmd.clone());
     view! {
@@ -65,18 +122,7 @@ fn Transport() -> impl IntoView {
                 on:click=send(PlayerCommand::StepBack)>
                 {icon("M6 5h2v14H6zM20 5v14L9 12z")}
             </button>
-            <button
-                type="button"
-                class="ctl ctl-play"
-                data-testid="play-pause"
-                aria-label=move || if state.playing.get() { "Pause" } else { "Play" }
-                aria-pressed=move || state.playing.get().to_string()
-                title="Play or pause (space)"
-                on:click=send(PlayerCommand::TogglePlay)
-            >
-                {move || if state.playing.get() { icon("M6 5h4v14H6zM14 5h4v14h-4z") } else { icon("M7 4v16l13-8z") }}
-                <span class="ctl-text">{move || if state.playing.get() { "Pause" } else { "Play" }}</span>
-            </button>
+            <PlayButton/>
             <button type="button" class="ctl" data-testid="step" aria-label="Step forward one minute" title="Step forward one minute (→)"
                 on:click=send(PlayerCommand::Step)>
                 {icon("M16 5h2v14h-2zM4 5v14l11-7z")}
@@ -187,7 +233,7 @@ fn ScaleSelect() -> impl IntoView {
 }
 
 /// A 24×24 icon drawn in the text colour (no icon font: system fonts lack the media glyphs).
-fn icon(d: &'static str) -> impl IntoView {
+pub fn icon(d: &'static str) -> impl IntoView {
     view! {
         <svg class="icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
             <path d=d fill="currentColor"></path>

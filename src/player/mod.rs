@@ -6,19 +6,24 @@
 
 mod controls;
 mod keyboard;
+pub mod narrator;
+pub mod presenter;
 mod progress;
 mod sandbox;
 mod story;
+mod story_now;
 mod timeline;
 
 use crate::app_state::SPEEDS;
 
 pub use controls::ControlsBar;
 pub use keyboard::KeyboardShortcuts;
+pub use narrator::{use_narrator, Narrator};
+pub use presenter::{Caption, PresenterOverlay, Presenting};
 pub use progress::CatchUp;
 pub use sandbox::SandboxPanel;
 pub use story::{StoryPanel, StoryStep, Story, STORY_AUG_2007, STORY_DEC_2010};
-pub use timeline::Timeline;
+pub use timeline::{flags, Timeline};
 
 /// The timeline's default span: two days, which holds both outages and their recoveries.
 pub const SPAN_MIN: u32 = 48 * 60;

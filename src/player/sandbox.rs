@@ -42,9 +42,17 @@ fn apply(state: AppState, clock: Clock, spec: &'static ParamSpec, value: &str) {
     replay(state, clock, sc);
 }
 
-/// The current value of a parameter as text (live changes included once they took effect).
+/// The current value of a parameter as text: a change made at this minute (the model applies
+/// it from the next one), else the world's.
 fn param(state: AppState, key: &str) -> String {
-    state.history.with_value(|h| h.world().params().get(key)).unwrap_or_default()
+    let now = state.history.with_value(|h| h.minute());
+    let pending = state.acted.with_untracked(|log| {
+        log.iter().rev().find_map(|a| match &a.action {
+            Action::Set { key: k, value } if a.minute == now && k == key => Some(value.clone()),
+            _ => None,
+        })
+    });
+    pending.or_else(|| state.history.with_value(|h| h.world().params().get(key))).unwrap_or_default()
 }
 
 /// A parameter's value in words, from its text.
@@ -62,6 +70,7 @@ fn ParamControl(spec: &'static ParamSpec) -> impl IntoView {
     let value = RwSignal::new(param(state, key));
     Effect::new(move |_| {
         state.revision.track();
+        state.acted.track();
         value.set(param(state, key));
     });
     let id = format!("sb-{key}");
@@ -148,6 +157,7 @@ pub fn SandboxPanel() -> impl IntoView {
                 ": the run forks there and the original stays as a faint ghost in the charts."
                 {move || forked().then_some(" (forked)")}
             </p>
+            <Comparison/>
             <Actions/>
             <h3>"Change the rules from now on"</h3>
             <p class="hint">"Settings marked ↺ shape the network itself: changing one replays the run from the start with it and comes back to this minute."</p>
@@ -156,6 +166,34 @@ pub fn SandboxPanel() -> impl IntoView {
             <p class="hint">"The operator's waves are planned when a run starts, so this replays the run from the start with the new plan and comes back to this minute."</p>
             <MegaPlan/>
         </section>
+    }
+}
+
+/// The what-if against the original run: the original computing (with its progress), then
+/// users' hours without service in both.
+#[component]
+fn Comparison() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    let line = move || {
+        state.revision.track();
+        state.minute.track();
+        state.history.with_value(|h| {
+            let ghost = h.ghost()?;
+            let n = ghost.len().min(h.series().len()) as u32;
+            crate::whatif::summary(ghost, h.series(), |_| pretty_clock(&h.world().clock_label(n)))
+        })
+    };
+    view! {
+        <Show when=move || clock.ghost_progress.with(Option::is_some)>
+            <p class="hint" role="status" data-testid="ghost-progress">
+                "Computing the original run for comparison… "
+                {move || clock.ghost_progress.get().map(|p| format!("{:.0}%", p.fraction() * 100.0))}
+            </p>
+        </Show>
+        <Show when=move || line().is_some()>
+            <p class="whatif-summary" data-testid="whatif-summary">{line}</p>
+        </Show>
     }
 }
 

@@ -40,18 +40,77 @@ pub fn Timeline() -> impl IntoView {
         if h <= SPAN_MIN { SPAN_MIN } else { h.div_ceil(360) * 360 }
     });
     view! {
-        <div
-            class="timeline"
-            data-testid="timeline"
-            data-seek-ms=move || {
-                state.minute.track();
-                hooks::seek_ms(clock)
-            }
-        >
-            <Flags span=span/>
-            <Track span=span horizon=horizon/>
-            <Ticks span=span/>
+        <div class="timeline">
+            <div
+                class="timeline-main"
+                data-testid="timeline"
+                data-seek-ms=move || {
+                    state.minute.track();
+                    hooks::seek_ms(clock)
+                }
+            >
+                <Flags span=span/>
+                <Track span=span horizon=horizon/>
+                <Ticks span=span/>
+            </div>
+            <Detail/>
             <Status horizon=horizon/>
+        </div>
+    }
+}
+
+/// Minutes the detail strip shows around the clock.
+const DETAIL_MIN: u32 = 120;
+
+/// A strip of two hours around the clock, with its landmarks: on a phone the whole timeline
+/// gives the cascade a couple of pixels, this gives it a fifth of the width. The window moves
+/// only when the clock leaves it, so a drag in it stays steady.
+#[component]
+fn Detail() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    let start = RwSignal::new(state.minute.get_untracked().saturating_sub(DETAIL_MIN / 2));
+    Effect::new(move |_| {
+        let m = state.minute.get();
+        let s = start.get_untracked();
+        if m < s || m > s + DETAIL_MIN {
+            start.set(m.saturating_sub(DETAIL_MIN / 2));
+        }
+    });
+    let at = move |m: u32| format!("{:.3}%", f64::from(m.saturating_sub(start.get()).min(DETAIL_MIN)) / f64::from(DETAIL_MIN) * 100.0);
+    let marks = Memo::new(move |_| {
+        state.minute.track();
+        state.revision.track();
+        let s = start.get();
+        flags(&state).into_iter().filter(|l| l.minute >= s && l.minute <= s + DETAIL_MIN).collect::<Vec<_>>()
+    });
+    let label = move |m: u32| short_clock(&state.clock_label(m));
+    view! {
+        <div class="timeline-detail" data-testid="timeline-detail">
+            <span class="detail-edge" aria-hidden="true">{move || label(start.get())}</span>
+            <div class="detail-track">
+                <For each=move || marks.get() key=|l| (l.minute, tell(l.kind, &[]).class) let:l>
+                    <span class=format!("detail-mark {}", tell(l.kind, &[]).class) style:left=move || at(l.minute) title=tell(l.kind, &[]).title></span>
+                </For>
+                <div class="timeline-now" style:left=move || at(state.minute.get())></div>
+                <input
+                    type="range"
+                    class="timeline-range"
+                    data-testid="timeline-detail-range"
+                    min=move || start.get().to_string()
+                    max=move || (start.get() + DETAIL_MIN).to_string()
+                    step="1"
+                    aria-label="Simulated time, two hours around the clock"
+                    aria-valuetext=move || pretty_clock(&state.clock_label(state.minute.get()))
+                    prop:value=move || state.minute.get().to_string()
+                    on:input=move |ev| {
+                        if let Ok(m) = event_target_value(&ev).parse::<u32>() {
+                            clock.send(PlayerCommand::Seek(m));
+                        }
+                    }
+                />
+            </div>
+            <span class="detail-edge" aria-hidden="true">{move || label(start.get() + DETAIL_MIN)}</span>
         </div>
     }
 }

@@ -10,7 +10,7 @@ use web_sys::{KeyboardEvent, MouseEvent};
 
 use super::compute::Computer;
 use super::draw::{self, Layout, Picture};
-use super::link::{self, MapLink};
+use super::link::{self, MapLink, Outcome};
 use super::parts::{MapControls, MapLegend};
 use super::{plan, position, words, HOURS, PANEL_ID};
 use crate::app_state::AppState;
@@ -53,6 +53,99 @@ fn load_cell(state: AppState, clock: Clock, computer: Computer, i: usize) {
     let same_scale = state.scale.get_untracked() == scenario.params.scale;
     let ghost = same_scale.then(|| state.history.with_value(|h| h.ghost().map(<[_]>::to_vec).unwrap_or_else(|| h.series().to_vec())));
     clock.send(PlayerCommand::Load(Box::new(NewRun { scenario, minute, ghost })));
+}
+
+/// Redraws the map when its cells, the window's size, the pointer, the outcome or the run change.
+fn redraw(state: AppState, computer: Computer, canvas: NodeRef<Canvas>, hover: RwSignal<Option<usize>>, outcome: RwSignal<Outcome>, resized: RwSignal<u32>) {
+    Effect::new(move |_| {
+        computer.version.track();
+        resized.track();
+        let (hover, outcome) = (hover.get(), outcome.get());
+        let current = state.revision.with(|_| state.history.with_value(|h| h.scenario().clone()));
+        let Some(el) = canvas.get() else { return };
+        let Some(ctx) = context_2d(&el) else { return };
+        let (w, h, dpr) = fit_to_css_box(&el);
+        let (w, h) = (f64::from(w), f64::from(h));
+        computer.with(|s| {
+            let g = s.grid();
+            let dec = Scenario::preset_at("dec-2010", g.base().params.scale).ok();
+            let picture = Picture {
+                x: g.x(),
+                y: g.y(),
+                cells: s.cells(),
+                lost_top: draw::lost_top(s.cells(), s.expected_hours()),
+                outcome,
+                current: position(&current, g.x(), g.y()),
+                dec_2010: dec.and_then(|d| position(&d, g.x(), g.y())),
+                hover,
+            };
+            draw::draw(&ctx, w, h, &Layout::new(w, h, dpr, g.x().steps as usize, g.y().steps as usize), &picture);
+        });
+    });
+}
+
+/// The text on the panel, each a memo (cheap to render: one shared code path for all): the
+/// computing status, the pointed cell's readout, and what the finished map says about 2010.
+fn texts(computer: Computer, visible: RwSignal<bool>, hover: RwSignal<Option<usize>>) -> (Memo<String>, Memo<String>, Memo<String>) {
+    let status = Memo::new(move |_| {
+        let p = computer.progress.get();
+        let n = computer.with(|s| s.grid().len()).unwrap_or(0);
+        let scale = computer.with(|s| s.grid().base().params.scale.name()).unwrap_or("city");
+        match computer.took_ms() {
+            _ if !visible.get() => "The map is computed when it comes into view.".to_string(),
+            Some(ms) if p >= 1.0 => format!("{n} runs of {HOURS} h at {scale} scale, computed in {:.1} s in your browser.", ms / 1000.0),
+            _ => format!("Computing… {:.0}% of {n} runs of {HOURS} h at {scale} scale.", p * 100.0),
+        }
+    });
+    let readout = Memo::new(move |_| {
+        computer.version.track();
+        let Some(i) = hover.get() else { return "Point at a square to read it; click it to load that run.".to_string() };
+        computer
+            .with(|s| {
+                let g = s.grid();
+                let (col, row) = g.position(i);
+                let (xs, ys) = (g.x().values(), g.y().values());
+                words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), s.cells().get(i).and_then(Option::as_ref), HOURS, s.expected_hours())
+            })
+            .unwrap_or_default()
+    });
+    let finding = Memo::new(move |_| {
+        computer.version.track();
+        computer
+            .with(|s| {
+                if !s.done() {
+                    return None;
+                }
+                let d = Scenario::preset_at("dec-2010", s.grid().base().params.scale).ok()?;
+                let v = |p: &str| d.params.get(p).and_then(|t| t.parse::<f64>().ok());
+                words::about_2010(&s.sweep(), v(&s.grid().x().param)?, v(&s.grid().y().param)?)
+            })
+            .flatten()
+            .unwrap_or_default()
+    });
+    (status, readout, finding)
+}
+
+/// Arrow keys move the pointed cell across the map; Enter or Space loads it.
+fn arrow_keys(computer: Computer, hover: RwSignal<Option<usize>>, choose: impl Fn(usize) + 'static) -> impl Fn(KeyboardEvent) {
+    move |ev: KeyboardEvent| {
+        let Some((nx, n)) = computer.with(|s| (s.grid().x().steps as usize, s.grid().len())) else { return };
+        let i = hover.get_untracked().unwrap_or(0);
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (i % nx + 1 < nx).then_some(i + 1),
+            "ArrowLeft" => (!i.is_multiple_of(nx)).then(|| i - 1),
+            "ArrowUp" => (i + nx < n).then_some(i + nx),
+            "ArrowDown" => i.checked_sub(nx),
+            "Enter" | " " => {
+                ev.prevent_default();
+                choose(i);
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        hover.set(Some(next.unwrap_or(i)));
+    }
 }
 
 #[component]
@@ -107,31 +200,7 @@ pub fn TippingPanel() -> impl IntoView {
     };
     let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r = r.wrapping_add(1)));
     on_cleanup(move || handle.remove());
-    Effect::new(move |_| {
-        computer.version.track();
-        resized.track();
-        let (hover, outcome) = (hover.get(), outcome.get());
-        let current = state.revision.with(|_| state.history.with_value(|h| h.scenario().clone()));
-        let Some(el) = canvas.get() else { return };
-        let Some(ctx) = context_2d(&el) else { return };
-        let (w, h, dpr) = fit_to_css_box(&el);
-        let (w, h) = (f64::from(w), f64::from(h));
-        computer.with(|s| {
-            let g = s.grid();
-            let dec = Scenario::preset_at("dec-2010", g.base().params.scale).ok();
-            let picture = Picture {
-                x: g.x(),
-                y: g.y(),
-                cells: s.cells(),
-                lost_top: draw::lost_top(s.cells(), s.expected_hours()),
-                outcome,
-                current: position(&current, g.x(), g.y()),
-                dec_2010: dec.and_then(|d| position(&d, g.x(), g.y())),
-                hover,
-            };
-            draw::draw(&ctx, w, h, &Layout::new(w, h, dpr, g.x().steps as usize, g.y().steps as usize), &picture);
-        });
-    });
+    redraw(state, computer, canvas, hover, outcome, resized);
 
     let at = move |ev: &MouseEvent| {
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
@@ -141,62 +210,8 @@ pub fn TippingPanel() -> impl IntoView {
         open.set(true);
         load_cell(state, clock, computer, i);
     };
-    let on_key = move |ev: KeyboardEvent| {
-        let Some((nx, n)) = computer.with(|s| (s.grid().x().steps as usize, s.grid().len())) else { return };
-        let i = hover.get_untracked().unwrap_or(0);
-        let next = match ev.key().as_str() {
-            "ArrowRight" => (i % nx + 1 < nx).then_some(i + 1),
-            "ArrowLeft" => (!i.is_multiple_of(nx)).then(|| i - 1),
-            "ArrowUp" => (i + nx < n).then_some(i + nx),
-            "ArrowDown" => i.checked_sub(nx),
-            "Enter" | " " => {
-                ev.prevent_default();
-                choose(i);
-                return;
-            }
-            _ => return,
-        };
-        ev.prevent_default();
-        hover.set(Some(next.unwrap_or(i)));
-    };
-
-    // The text on the panel, each a memo (cheap to render: one shared code path for all).
-    let status = Memo::new(move |_| {
-        let p = computer.progress.get();
-        let n = computer.with(|s| s.grid().len()).unwrap_or(0);
-        let scale = computer.with(|s| s.grid().base().params.scale.name()).unwrap_or("city");
-        match computer.took_ms() {
-            _ if !visible.get() => "The map is computed when it comes into view.".to_string(),
-            Some(ms) if p >= 1.0 => format!("{n} runs of {HOURS} h at {scale} scale, computed in {:.1} s in your browser.", ms / 1000.0),
-            _ => format!("Computing… {:.0}% of {n} runs of {HOURS} h at {scale} scale.", p * 100.0),
-        }
-    });
-    let readout = Memo::new(move |_| {
-        computer.version.track();
-        let Some(i) = hover.get() else { return "Point at a square to read it; click it to load that run.".to_string() };
-        computer
-            .with(|s| {
-                let g = s.grid();
-                let (col, row) = g.position(i);
-                let (xs, ys) = (g.x().values(), g.y().values());
-                words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), s.cells().get(i).and_then(Option::as_ref), HOURS, s.expected_hours())
-            })
-            .unwrap_or_default()
-    });
-    let finding = Memo::new(move |_| {
-        computer.version.track();
-        computer
-            .with(|s| {
-                if !s.done() {
-                    return None;
-                }
-                let d = Scenario::preset_at("dec-2010", s.grid().base().params.scale).ok()?;
-                let v = |p: &str| d.params.get(p).and_then(|t| t.parse::<f64>().ok());
-                words::about_2010(&s.sweep(), v(&s.grid().x().param)?, v(&s.grid().y().param)?)
-            })
-            .flatten()
-            .unwrap_or_default()
-    });
+    let on_key = arrow_keys(computer, hover, choose);
+    let (status, readout, finding) = texts(computer, visible, hover);
     let progress_attr = Memo::new(move |_| format!("{}", (computer.progress.get() * 1000.0).round() / 1000.0));
     let busy = Memo::new(move |_| (computer.progress.get() < 1.0).to_string());
     let aria = Memo::new(move |_| {

@@ -255,15 +255,17 @@ fn draw_series(ctx: &CanvasRenderingContext2d, plot: &Plot, kind: Kind, h: &Hist
     }
 }
 
-/// The run before the user's fork, faint.
+/// The original run behind a what-if, faint, labelled "original" at its right end.
 fn draw_ghost(ctx: &CanvasRenderingContext2d, plot: &Plot, kind: Kind, ghost: &[Metrics]) {
     ctx.begin_path();
     let mut started = false;
+    let mut last = None;
     for col in 0..plot.cols() {
         let Some(g) = plot.minute_at(col).checked_sub(1).and_then(|k| ghost.get(k)) else { continue };
         let (main, second) = kind.values(g);
         let v = if kind == Kind::Supernodes { main + second } else { main };
         let (x, y) = (plot.left + col as f64, plot.y(v));
+        last = Some((x, y));
         if started {
             ctx.line_to(x, y);
         } else {
@@ -275,6 +277,13 @@ fn draw_ghost(ctx: &CanvasRenderingContext2d, plot: &Plot, kind: Kind, ghost: &[
     ctx.set_stroke_style_str(c::TEXT);
     ctx.set_line_width(plot.dpr);
     ctx.stroke();
+    if let Some((x, y)) = last {
+        ctx.set_global_alpha(0.8);
+        ctx.set_fill_style_str(c::TEXT);
+        ctx.set_text_align("right");
+        let above = if y - plot.top > 14.0 * plot.dpr { -7.0 } else { 7.0 };
+        let _ = ctx.fill_text("original", x - 2.0 * plot.dpr, y + above * plot.dpr);
+    }
     ctx.set_global_alpha(1.0);
 }
 

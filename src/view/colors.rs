@@ -30,6 +30,10 @@ pub const MEGA: &str = "#e69f00";
 pub const FLOW_ORPHAN: &str = "#56b4e9";
 pub const FLOW_LOGIN: &str = "#f0e442";
 pub const FLOW_MEGA: &str = "#e69f00";
+/// Cache groups: a faint outline when healthy, yellow in a storm (down: `OVERLOAD`,
+/// recovering: `RECOVER`).
+pub const GROUP_HEALTHY: &str = "rgba(150, 170, 210, 0.35)";
+pub const GROUP_STORM: &str = "#f0e442";
 /// Mesh links.
 pub const EDGE: &str = "rgba(150, 170, 210, 0.16)";
 pub const TEXT: &str = "#e8ecf4";

@@ -1,6 +1,6 @@
-//! Drawing the model on a canvas. Two layers: a *base* (peers, links, supernodes, servers) on an
-//! off-screen canvas, redrawn only when the minute, the run, the camera, the size or the story's
-//! highlight changes; and an *overlay* drawn every frame on top (flashes, pulses, particles,
+//! Drawing the model on a canvas. Two layers: a *base* (cache groups, peers, links, supernodes,
+//! servers) on an off-screen canvas, redrawn only when the minute, the run, the camera, the size
+//! or the story's highlight changes; and an *overlay* drawn every frame on top (flashes, pulses, particles,
 //! arriving mega-supernodes, the selection). Shapes are batched: one path per colour.
 
 use std::f64::consts::TAU;
@@ -14,6 +14,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use super::anim::{self, Particles};
 use super::camera::View;
 use super::colors::{self, load_bucket};
+use super::groups;
 use super::raster::{Drawn, Raster};
 use crate::app_state::Highlight;
 
@@ -202,6 +203,8 @@ impl Renderer {
             ctx.set_fill_style_str(colors::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, v.w, v.h);
         }
+        // The cache groups under the supernodes: where the storm is, group by group.
+        groups::draw_areas(ctx, v, snap, f.dpr);
         // Fewer, fainter links over the dense layer: they are context, not data.
         draw_edges(ctx, v, snap, n, f.dpr, if self.raster_lod { EDGES_MAX / 4 } else { EDGES_MAX });
         if !self.raster_lod {
@@ -210,6 +213,7 @@ impl Renderer {
         }
         draw_megas(ctx, v, snap, n, r, recent, f.dpr);
         draw_servers(ctx, v, f.dpr, &self.font);
+        groups::draw_labels(ctx, v, snap, f.dpr, &self.font);
         draw_highlight(ctx, v, snap, n, r, f.highlight);
         // The test hook: the first live supernode on screen, in CSS pixels.
         self.probe = (0..n_ord).find_map(|i| {

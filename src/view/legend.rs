@@ -34,6 +34,14 @@ pub fn Legend() -> impl IntoView {
                     "Restarting, or a peer being promoted to supernode (dashed ring)"</li>
                 <li><Glyph><circle r="7" fill="none" stroke=c::RECOVER stroke-width="1.5"/></Glyph>
                     "Back in service (green ring closing in)"</li>
+                <li>
+                    <svg class="glyph wide" viewBox="0 -10 80 20" width="80" height="20" aria-hidden="true">
+                        <circle cx="9" r="8" fill="none" stroke=c::GROUP_HEALTHY stroke-width="1.5"/>
+                        <circle cx="29" r="8" fill=c::GROUP_STORM fill-opacity="0.15" stroke=c::GROUP_STORM stroke-width="1.5" stroke-dasharray="5 3"/>
+                        <circle cx="49" r="8" fill=c::OVERLOAD fill-opacity="0.25" stroke=c::OVERLOAD stroke-width="1.5" stroke-dasharray="2.5 2.5"/>
+                        <circle cx="69" r="8" fill=c::RECOVER fill-opacity="0.18" stroke=c::RECOVER stroke-width="1.5" stroke-dasharray="1 2.5"/>
+                    </svg>
+                    "Cache group — the supernodes a client's host cache knows: healthy · storm · down (few users have service) · recovering"</li>
                 <li><Glyph><path d=hex fill=c::MEGA/></Glyph>
                     "Mega-supernode — Skype's own server, added to rebuild the network"</li>
                 <li><Glyph><rect x="-7" y="-7" width="14" height="14" fill=c::LOGIN/></Glyph>

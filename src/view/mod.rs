@@ -4,10 +4,12 @@
 
 pub mod anim;
 pub mod camera;
+pub mod captioned;
 pub mod charts;
 pub mod colors;
 pub mod draw;
 pub mod format;
+pub mod groups;
 pub mod inspector;
 pub mod legend;
 pub mod moments;
@@ -37,7 +39,17 @@ pub fn EventLog() -> impl IntoView {
     let list = Memo::new(move |_| {
         state.minute.track();
         state.revision.track();
-        state.history.with_value(moments::moments)
+        let mut list = state.history.with_value(moments::moments);
+        // A parameter change says which one, and from what to what (the model only says one changed).
+        state.acted.with(|log| {
+            for e in list.iter_mut().filter(|e| e.class == "lm-user") {
+                let told: Vec<String> = log.iter().filter(|a| a.minute + 1 == e.minute || a.minute == e.minute).filter_map(crate::whatif::tell_change).collect();
+                if !told.is_empty() {
+                    e.text = told.join("; ");
+                }
+            }
+        });
+        list
     });
     let current = move || {
         let m = state.minute.get();

@@ -44,6 +44,7 @@
 //! ```
 
 pub mod clock;
+pub mod design;
 pub mod group;
 pub mod history;
 pub mod landmark;
@@ -60,6 +61,7 @@ pub mod sweep;
 pub mod theory;
 pub mod world;
 
+pub use design::Design;
 pub use group::{Group, GroupState};
 pub use params::{ParamError, Params, RetryPolicy, Scale, PARAMS};
 pub use slot::{Cause, SlotState};

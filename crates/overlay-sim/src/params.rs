@@ -4,6 +4,7 @@
 //! sandbox sliders: a range is written once, here. A bad value is a [`ParamError`] naming the
 //! parameter, the value as given and the allowed range — never a panic.
 
+use crate::design::Design;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -117,6 +118,10 @@ pub struct Params {
     pub diurnal_amplitude: f64,
     pub session_min: u32,
     pub sn_session_min: u32,
+    // Designs (issue 16): which overlay serves the clients, and the `central` directory.
+    pub design: Design,
+    pub directory_servers: u32,
+    pub directory_headroom: f64,
 }
 
 /// What values a parameter takes.
@@ -252,7 +257,7 @@ macro_rules! whole {
 }
 
 /// Every parameter, in the order the runner prints them.
-pub static PARAMS: [ParamSpec; 41] = [
+pub static PARAMS: [ParamSpec; 44] = [
     ParamSpec {
         key: "scale",
         label: "Scale",
@@ -369,6 +374,25 @@ pub static PARAMS: [ParamSpec; 41] = [
     whole!(session_min, "Session length (min)", 10, 10_000, false, false, "mean online session of a client (sets churn and the normal sign-in rate; our figure)"),
     whole!(sn_session_min, "Supernode host session (min)", 10, 100_000, false, false,
         "mean time a host stays a supernode: half of supernodes are online < 18% of the time (Bremler-Barr & Goldschmidt 2011)"),
+    // Designs (issue 16): the same clients and the same fault on another overlay (src/design/).
+    ParamSpec {
+        key: "design",
+        label: "Overlay design",
+        kind: Kind::Choice(&Design::NAMES),
+        source: "skype-2010: this model; dedicated-2012: operator-run supernodes (Kortchinsky 2012); central: a directory cluster (our assumption); dht: Kademlia, k = 20 (Maymounkov & Mazières 2002)",
+        rebuild: true,
+        slider: false,
+        get: |p| Value::Choice(p.design as usize),
+        put: |p, v| {
+            if let Value::Choice(i) = v {
+                p.design = Design::ALL[i.min(Design::ALL.len() - 1)];
+            }
+        },
+    },
+    whole!(directory_servers, "Directory servers", 1, 1000, true, false,
+        "design central: servers the directory's capacity is split over (a killed one takes its share; our assumption)"),
+    real!(directory_headroom, "Directory headroom", 0.0, 10.0, 0.25, false, false,
+        "design central: the directory's capacity over the normal peak load, minus one (our assumption)"),
 ];
 
 /// The table row of a parameter.
@@ -421,6 +445,9 @@ impl Params {
             diurnal_amplitude: 0.3,
             session_min: 240,
             sn_session_min: 600,
+            design: Design::Skype2010,
+            directory_servers: 16,
+            directory_headroom: 1.0,
         };
         p.set_scale(scale);
         p

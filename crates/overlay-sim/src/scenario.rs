@@ -124,9 +124,11 @@ impl Scenario {
                 value: value.chars().take(40).collect(),
                 allowed: "classroom, city, real".into(),
             })?;
-            let seed = self.params.seed;
+            let (seed, design) = (self.params.seed, self.params.design);
             *self = Scenario::preset_at(&self.name, scale)?;
             self.params.seed = seed;
+            self.params.design = design;
+            self.rebuild_events();
             return Ok(());
         }
         self.params.set(key, value)?;
@@ -136,7 +138,9 @@ impl Scenario {
 
     /// Cross-parameter limits, checked once all settings are in (so their order does not matter).
     pub fn check(&self) -> Result<(), ParamError> {
-        self.params.check()
+        self.params.check()?;
+        let d = self.params.design;
+        d.supports(&self.name).map_err(|allowed| ParamError { param: "design".into(), value: d.name().into(), allowed })
     }
 
     /// The scripted events follow from the name and the parameters.
@@ -147,7 +151,7 @@ impl Scenario {
         match self.name.as_str() {
             "dec-2010" | "dec-2010-no-mega" => {
                 ev.push(at(270, Scripted::ImOverload { capacity: IM_OVERLOAD_CAPACITY, minutes: IM_OVERLOAD_MIN }));
-                if p.mega_supernodes > 0 {
+                if p.mega_supernodes > 0 && p.design.has_megas() {
                     let waves = p.mega_waves.min(p.mega_supernodes).max(1);
                     for w in 0..waves {
                         let count = p.mega_supernodes / waves + u32::from(w < p.mega_supernodes % waves);

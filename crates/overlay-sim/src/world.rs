@@ -100,6 +100,8 @@ pub struct World {
     pub(crate) last: crate::Metrics,
     /// Reused buffers of the step (kept to avoid allocating every minute).
     pub(crate) scratch: crate::step::Scratch,
+    /// State of the design's own serving tier (issue 16; unused by skype-2010).
+    pub(crate) design: crate::design::DesignState,
 }
 
 impl World {
@@ -182,11 +184,17 @@ impl World {
             first_wave_pending: vec![],
             last: crate::Metrics::default(),
             scratch: crate::step::Scratch::default(),
+            design: crate::design::DesignState::default(),
             rng,
             p,
         };
         w.state[n_ord..].fill(SlotState::Idle);
-        w.settle_initial_peers();
+        // Other designs (issue 16) replace the supernode slots over the same groups.
+        if w.p.design == crate::design::Design::Skype2010 {
+            w.settle_initial_peers();
+        } else {
+            w.build_design();
+        }
         w.last = w.metrics();
         w
     }

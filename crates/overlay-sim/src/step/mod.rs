@@ -23,7 +23,7 @@ use crate::world::{World, LEVELS};
 use crate::{Event, Inputs, StepReport};
 
 pub(crate) use report::READY_SHARE;
-pub(crate) use supernodes::Fail;
+pub(crate) use supernodes::{Fail, Pass};
 
 /// Minutes between a supernode host leaving and a replacement candidate being picked.
 pub(crate) const VACANCY_GAP: u32 = 10;
@@ -126,10 +126,16 @@ impl World {
         gm.clear();
         gm.resize(self.groups.len(), GroupMinute::default());
         let mut ctx = self.servers(t);
-        self.demand(&mut ctx, &mut gm);
-        let pass = self.supernode_pass(&ctx, &mut gm);
-        self.settle_slots(&ctx, &mut gm, &mut events);
-        self.mega_pass(&ctx, &mut gm);
+        // Stages 3–4 belong to the design (issue 16: src/design/); skype-2010 is this model.
+        let pass = if self.p.design == crate::design::Design::Skype2010 {
+            self.demand(&mut ctx, &mut gm);
+            let pass = self.supernode_pass(&ctx, &mut gm);
+            self.settle_slots(&ctx, &mut gm, &mut events);
+            self.mega_pass(&ctx, &mut gm);
+            pass
+        } else {
+            self.serve_design(&ctx, &mut gm, &mut events)
+        };
         self.settle_peers(&ctx, &gm);
         self.minute = t;
         self.update_groups(t, &gm, &mut events);

@@ -33,23 +33,7 @@ impl World {
             let fill = if through > 0.0 { (joined / through).min(1.0) } else { 0.0 };
             let before = gr.retrying();
             let b_retry = if before > 0.0 { (gr.retry_buggy / before).min(1.0) } else { 0.0 };
-            let (mut carry, mut quit) = (0.0, 0.0);
-            for k in 0..LEVELS {
-                let tried = m.tried[k].min(gr.retry[k]);
-                let failed = (tried - m.through[k] * fill).max(0.0);
-                // Those who tried leave their level; failures from the level below arrive;
-                // the top level keeps its own failures.
-                gr.retry[k] += carry - tried;
-                carry = failed;
-                if k + 1 == LEVELS {
-                    gr.retry[k] += failed;
-                }
-                if k > 0 {
-                    let q = gr.retry[k] * give_up;
-                    gr.retry[k] -= q;
-                    quit += q;
-                }
-            }
+            let quit = back_off(&mut gr.retry, m, fill, give_up);
             // Retrying 5.0.0.152 clients crash on late replies too.
             let crashed_retrying = gr.retry_buggy * h;
             scale_levels(&mut gr.retry, crashed_retrying);
@@ -83,41 +67,46 @@ impl World {
             gr.resting_buggy = (gr.resting_buggy - rested_b).max(0.0);
             gr.login += back + rebooted_back + rested;
             gr.login_buggy += back + rebooted_back * b_att + rested_b;
-            // The day's demand. Sessions end at the normal rate from every pool (connected
-            // clients in the supernode pass); new users sign in to replace them and as their
-            // region's day begins. As it ends, users log off — those who gave up first, then
-            // those still trying, then connected ones (next minute). Flows, not a fill: users
-            // who found service in another neighbourhood stay counted there.
-            let (e_prev, churn) = (self.expected_in(g, ctx.t.saturating_sub(1)), self.session_churn());
-            let gr = &mut self.groups[g];
-            for (n, nb) in [(&mut gr.resting, &mut gr.resting_buggy), (&mut gr.login, &mut gr.login_buggy)] {
-                *nb -= *nb * churn;
-                *n -= *n * churn;
-            }
-            gr.retry_buggy -= gr.retry_buggy * churn;
-            let ended = gr.retrying() * churn;
-            scale_levels(&mut gr.retry, ended);
-            gr.down -= gr.down * churn;
-            let rise = e - e_prev;
-            let new = e * churn + rise.max(0.0);
-            gr.login += new;
-            gr.login_buggy += new * gr.buggy_share;
-            let mut go = if e > 0.0 { (-rise).max(0.0) * gr.wanting() / e } else { 0.0 };
-            let r = gr.resting.min(go);
-            gr.resting_buggy = (gr.resting_buggy - share(gr.resting_buggy, r, gr.resting)).max(0.0);
-            gr.resting -= r;
-            go -= r;
-            let retrying = gr.retrying();
-            let r = retrying.min(go);
-            gr.retry_buggy = (gr.retry_buggy - share(gr.retry_buggy, r, retrying)).max(0.0);
-            scale_levels(&mut gr.retry, r);
-            go -= r;
-            let r = gr.login.min(go);
-            gr.login_buggy = (gr.login_buggy - share(gr.login_buggy, r, gr.login)).max(0.0);
-            gr.login -= r;
-            go -= r;
-            gr.off_extra = if gr.attached > 0.0 { (go / gr.attached).min(1.0) } else { 0.0 };
+            self.follow_the_day(g, ctx.t, e);
         }
+    }
+
+
+    /// The day's demand in one neighbourhood. Sessions end at the normal rate from every pool
+    /// (connected clients in the supernode pass); new users sign in to replace them and as their
+    /// region's day begins. As it ends, users log off — those who gave up first, then those
+    /// still trying, then connected ones (next minute). Flows, not a fill: users who found
+    /// service in another neighbourhood stay counted there.
+    fn follow_the_day(&mut self, g: usize, t: u32, e: f64) {
+        let (e_prev, churn) = (self.expected_in(g, t.saturating_sub(1)), self.session_churn());
+        let gr = &mut self.groups[g];
+        for (n, nb) in [(&mut gr.resting, &mut gr.resting_buggy), (&mut gr.login, &mut gr.login_buggy)] {
+            *nb -= *nb * churn;
+            *n -= *n * churn;
+        }
+        gr.retry_buggy -= gr.retry_buggy * churn;
+        let ended = gr.retrying() * churn;
+        scale_levels(&mut gr.retry, ended);
+        gr.down -= gr.down * churn;
+        let rise = e - e_prev;
+        let new = e * churn + rise.max(0.0);
+        gr.login += new;
+        gr.login_buggy += new * gr.buggy_share;
+        let mut go = if e > 0.0 { (-rise).max(0.0) * gr.wanting() / e } else { 0.0 };
+        let r = gr.resting.min(go);
+        gr.resting_buggy = (gr.resting_buggy - share(gr.resting_buggy, r, gr.resting)).max(0.0);
+        gr.resting -= r;
+        go -= r;
+        let retrying = gr.retrying();
+        let r = retrying.min(go);
+        gr.retry_buggy = (gr.retry_buggy - share(gr.retry_buggy, r, retrying)).max(0.0);
+        scale_levels(&mut gr.retry, r);
+        go -= r;
+        let r = gr.login.min(go);
+        gr.login_buggy = (gr.login_buggy - share(gr.login_buggy, r, gr.login)).max(0.0);
+        gr.login -= r;
+        go -= r;
+        gr.off_extra = if gr.attached > 0.0 { (go / gr.attached).min(1.0) } else { 0.0 };
     }
 
     /// Joins this group's clients made at its neighbours' supernodes: each neighbour filled
@@ -153,4 +142,26 @@ fn scale_levels(levels: &mut [f64; LEVELS], n: f64) {
 fn fill_of(m: &GroupMinute) -> f64 {
     let offered = m.want_local + m.inbound;
     if offered > 0.0 { (m.joined_here / offered).min(1.0) } else { 0.0 }
+}
+
+/// One minute of back-off across the levels: those who tried leave their level, failures move
+/// one level up (the top level keeps its own), and users above level 0 give up at the patience
+/// rate. Returns how many gave up.
+fn back_off(retry: &mut [f64; LEVELS], m: &GroupMinute, fill: f64, give_up: f64) -> f64 {
+    let (mut carry, mut quit) = (0.0, 0.0);
+    for k in 0..LEVELS {
+        let tried = m.tried[k].min(retry[k]);
+        let failed = (tried - m.through[k] * fill).max(0.0);
+        retry[k] += carry - tried;
+        carry = failed;
+        if k + 1 == LEVELS {
+            retry[k] += failed;
+        }
+        if k > 0 {
+            let q = retry[k] * give_up;
+            retry[k] -= q;
+            quit += q;
+        }
+    }
+    quit
 }

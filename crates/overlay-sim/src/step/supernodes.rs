@@ -34,6 +34,21 @@ pub(crate) struct Pass {
     pub accepted: u64,
 }
 
+/// Whether the host of a serving slot leaves this minute, and how: a 5.0.0.152 host crashes on
+/// a late reply, a patch-day host reboots, or its user goes offline (normal host churn).
+fn departure(i: usize, buggy: bool, [u0, u1]: [f32; 2], ctx: &Ctx, user_restart_min: u32) -> Option<Fail> {
+    let (t, i) = (ctx.t, i as u32);
+    if buggy && ctx.h_client > 0.0 && u0 < ctx.h_client {
+        Some(Fail { i, state: SlotState::Crashed, cause: Cause::Bug, until: restart_at(t, u1, user_restart_min), load: 0.0 })
+    } else if ctx.reboot > 0.0 && u0 < ctx.reboot {
+        Some(Fail { i, state: SlotState::Vacant, cause: Cause::Reboot, until: t + 5 + VACANCY_GAP, load: 0.0 })
+    } else if u0 > 1.0 - ctx.sn_churn {
+        Some(Fail { i, state: SlotState::Vacant, cause: Cause::Churn, until: t + VACANCY_GAP, load: 0.0 })
+    } else {
+        None
+    }
+}
+
 impl World {
     pub(super) fn supernode_pass(&mut self, ctx: &Ctx, gm: &mut [GroupMinute]) -> Pass {
         let mut pass = Pass::default();
@@ -72,14 +87,8 @@ impl World {
                     continue;
                 }
                 let [u0, u1, u2, u3] = self.rng.quad();
-                if buggy[k] && ctx.h_client > 0.0 && u0 < ctx.h_client {
-                    fails.push(Fail { i: i as u32, state: SlotState::Crashed, cause: Cause::Bug, until: restart_at(t, u1, p.user_restart_min), load: 0.0 });
-                    continue;
-                } else if ctx.reboot > 0.0 && u0 < ctx.reboot {
-                    fails.push(Fail { i: i as u32, state: SlotState::Vacant, cause: Cause::Reboot, until: t + 5 + VACANCY_GAP, load: 0.0 });
-                    continue;
-                } else if u0 > 1.0 - ctx.sn_churn {
-                    fails.push(Fail { i: i as u32, state: SlotState::Vacant, cause: Cause::Churn, until: t + VACANCY_GAP, load: 0.0 });
+                if let Some(f) = departure(i, buggy[k], [u0, u1], ctx, p.user_restart_min) {
+                    fails.push(f);
                     continue;
                 }
                 // Clients leaving: log-offs, crashes of buggy clients, reboots.
