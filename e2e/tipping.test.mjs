@@ -50,7 +50,7 @@ describe('tipping-point map', () => {
   test('hover reads a cell out; a click loads that run at the same minute, the story carries on', async () => {
     const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=city&step=3`);
     // The step plays its moment and holds at its minute.
-    await page.waitForFunction(() => document.querySelector('[data-state]')?.dataset.state === 'paused' && document.querySelector('[data-minute]')?.dataset.minute === '276', null, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector('[data-state]')?.dataset.state === 'paused' && document.querySelector('[data-minute]')?.dataset.minute === '285', null, { timeout: 10000 });
     const m0 = await minuteOf(page);
     const story = () => page.locator('.story').getAttribute('data-story-step');
     assert.equal(await story(), '3');
@@ -61,9 +61,9 @@ describe('tipping-point map', () => {
     await page.mouse.move(p.x, p.y);
     const readout = page.locator('[data-testid="tipping-readout"]');
     await page.waitForFunction(() => /users' hours lost/.test(document.querySelector('[data-testid="tipping-readout"]').textContent));
-    assert.match(await readout.textContent(), /Clients on the buggy version 0%.*9\.0×.*at worst \d+% online/);
+    assert.match(await readout.textContent(), /Clients on the buggy version 0%.*6\.0×.*at worst \d+% online/);
     await page.mouse.click(p.x, p.y);
-    await page.waitForFunction(() => /buggy_share=0(\.0)?(&|$)/.test(location.search) && /capacity_headroom=8(\.0)?(&|$)/.test(location.search), null, { timeout: 5000 });
+    await page.waitForFunction(() => /buggy_share=0(\.0)?(&|$)/.test(location.search) && /capacity_headroom=5(\.0)?(&|$)/.test(location.search), null, { timeout: 5000 });
     const q = new URLSearchParams(new URL(page.url()).search);
     assert.equal(q.get('panel'), 'tipping');
     assert.equal(q.get('tx'), 'buggy_share');
