@@ -43,13 +43,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 let v = val()?;
                 hours = v.parse().ok().filter(|h| (1..=24 * 14).contains(h)).ok_or_else(|| format!("--hours: '{v}' is not a whole number from 1 to 336"))?;
             }
-            "--format" => {
-                csv = match val()?.as_str() {
-                    "json" => false,
-                    "csv" => true,
-                    other => return Err(format!("--format: '{other}' is not json or csv")),
-                }
-            }
+            "--format" => csv = is_csv(&val()?)?,
             other => return Err(format!("unknown option '{other}'")),
         }
     }
@@ -209,13 +203,7 @@ fn parse_sweep(args: &[String]) -> Result<(Grid, bool), String> {
                 let v = val()?;
                 hours = v.parse().map_err(|_| format!("--hours: '{v}' is not a whole number"))?;
             }
-            "--format" => {
-                csv = match val()?.as_str() {
-                    "json" => false,
-                    "csv" => true,
-                    other => return Err(format!("--format: '{other}' is not json or csv")),
-                }
-            }
+            "--format" => csv = is_csv(&val()?)?,
             other => return Err(format!("unknown option '{other}'")),
         }
     }
@@ -240,4 +228,13 @@ fn write_sweep_csv(out: &mut impl Write, s: &Sweep) -> std::io::Result<()> {
         writeln!(out, "{},{},{:.1},{:.4},{back}", c.x, c.y, c.user_hours_lost, c.trough)?;
     }
     Ok(())
+}
+
+/// `--format json|csv`: whether the output is CSV.
+fn is_csv(format: &str) -> Result<bool, String> {
+    match format {
+        "json" => Ok(false),
+        "csv" => Ok(true),
+        other => Err(format!("--format: '{other}' is not json or csv")),
+    }
 }
