@@ -95,3 +95,12 @@ test('a hostile host page: huge strings, oversized and rejected loads, a flood o
   assert.match(await frame.locator('.notices').textContent(), /× 10,000/, 'repeats are merged with their count');
   await ctx.close();
 });
+
+test('a link to a story step past the end says so and opens the page anyway', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}?scenario=dec-2010&scale=classroom&step=19`);
+  await page.locator('.notices li').first().waitFor({ timeout: 20000 });
+  assert.match(await page.locator('.notices').textContent(), /step 19 is past its end/);
+  assert.ok(await page.locator('canvas').count() > 0, 'the stage is shown');
+  await page.close();
+});
