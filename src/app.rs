@@ -39,6 +39,7 @@ fn start_clock(u: &url::UrlState, state: AppState) -> Clock {
     provide_context(state);
     let clock = provide_clock(state);
     clock.send(PlayerCommand::SetSpeed(u.speed));
+    state.looping.set(u.looping);
     // A link to a moment (t=…) or a story step opens paused there unless it asks to play.
     let default_play = !u.embed && u.t == 0 && u.story_step.is_none();
     let play = u.autoplay.unwrap_or(default_play) && !prefers_reduced_motion();
@@ -268,7 +269,7 @@ fn Notices() -> impl IntoView {
             <div class="notices" role="status">
                 <ul>
                     <For each=move || state.notices.get() key=|n| n.clone() let:n>
-                        <li>{n}</li>
+                        <li>{n.line()}</li>
                     </For>
                 </ul>
                 <button type="button" class="dismiss" aria-label="Dismiss notices" on:click=move |_| state.notices.set(vec![])>

@@ -66,13 +66,15 @@ pub struct AppState {
     pub playing: RwSignal<bool>,
     /// Simulated minutes per second; `f64::INFINITY` = as fast as possible.
     pub speed: RwSignal<f64>,
+    /// Play starts again from minute 0 at the run's end (`loop=1`) instead of stopping there.
+    pub looping: RwSignal<bool>,
     /// The supernode slot under the pointer or tapped.
     pub selected: RwSignal<Option<u32>>,
     pub highlight: RwSignal<Option<Highlight>>,
     /// Bumps when the run is replaced or forked (charts re-read the whole series then).
     pub revision: RwSignal<u64>,
-    /// Dismissible messages (bad URL values, rejected settings).
-    pub notices: RwSignal<Vec<String>>,
+    /// Dismissible messages (bad URL values, rejected settings), at most [`MAX_NOTICES`].
+    pub notices: RwSignal<Vec<Notice>>,
     pub scenario: RwSignal<String>,
     pub scale: RwSignal<Scale>,
     /// The guided story's current step (1-based), if the story is open; it goes in the URL.
@@ -93,6 +95,7 @@ impl AppState {
             minute: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(DEFAULT_SPEED),
+            looping: RwSignal::new(false),
             selected: RwSignal::new(None),
             highlight: RwSignal::new(None),
             revision: RwSignal::new(0),
@@ -124,12 +127,51 @@ impl AppState {
     }
     pub fn notify(&self, msg: impl Into<String>) {
         let msg = msg.into();
-        self.notices.update(|n| {
-            if !n.contains(&msg) {
-                n.push(msg);
-            }
-        });
+        self.notices.update(|n| Notice::add(n, msg));
     }
+}
+
+/// Most notices on show: past it the oldest go (a hostile host page's flood stays small).
+pub const MAX_NOTICES: usize = 12;
+
+/// A notice and how many times it was given since it was last dismissed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Notice {
+    pub text: String,
+    pub count: u32,
+}
+
+impl Notice {
+    /// Adds `text` to `list`: a repeat counts up and moves to the end (newest), and the list
+    /// keeps the newest [`MAX_NOTICES`].
+    pub fn add(list: &mut Vec<Notice>, text: String) {
+        let count = match list.iter().position(|n| n.text == text) {
+            Some(i) => list.remove(i).count.saturating_add(1),
+            None => 1,
+        };
+        list.push(Notice { text, count });
+        if list.len() > MAX_NOTICES {
+            list.drain(..list.len() - MAX_NOTICES);
+        }
+    }
+
+    /// The line shown: the text, and "× 9,530" for a repeat.
+    pub fn line(&self) -> String {
+        if self.count > 1 { format!("{} × {}", self.text, grouped(self.count)) } else { self.text.clone() }
+    }
+}
+
+/// 9530 → "9,530".
+fn grouped(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Milliseconds from the page's performance clock (0 where there is none).
@@ -148,5 +190,26 @@ mod tests {
         assert_eq!(p(200).fraction(), 0.5);
         assert_eq!(p(300).fraction(), 1.0);
         assert_eq!(Progress { from: 300, at: 150, target: 100 }.fraction(), 0.75);
+    }
+
+    #[test]
+    fn notices_merge_repeats_and_stay_few() {
+        let mut list = vec![];
+        for i in 0..10_000 {
+            Notice::add(&mut list, "load: rejected".into());
+            Notice::add(&mut list, format!("other {}", i % 50));
+        }
+        // 51 different texts, 12 kept: the newest.
+        assert_eq!(list.len(), MAX_NOTICES);
+        let load = list.iter().find(|n| n.text == "load: rejected").expect("the repeat is kept");
+        assert_eq!(load.line(), "load: rejected × 10,000");
+        assert_eq!(list.last().map(|n| n.text.as_str()), Some("other 49"));
+        let mut again = vec![];
+        for _ in 0..3 {
+            Notice::add(&mut again, "a".into());
+        }
+        assert_eq!(again, vec![Notice { text: "a".into(), count: 3 }]);
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(1_234_567), "1,234,567");
     }
 }

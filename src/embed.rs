@@ -5,13 +5,20 @@
 //! Messages accepted from the parent (anything else, or malformed, is ignored):
 //! `{type: "supernode-storm:play"}`, `{type: "supernode-storm:pause"}`,
 //! `{type: "supernode-storm:seek", minute: <0..=20160>}` (pauses there),
-//! `{type: "supernode-storm:load", query: "<a query string, as in the page URL>"}`.
+//! `{type: "supernode-storm:load", query: "<a query string, as in the page URL>"}` (its run,
+//! minute, speed, loop and autoplay; `step`, `theme`, `controls` are the page's own, and a
+//! notice says they were ignored).
 //!
 //! A message's fields are checked on the JS side — their types, and the length of its strings —
 //! before anything is copied into Wasm; then serde-wasm-bindgen reads them into a typed
 //! [`Message`]. A hostile page's 64 MB string costs nothing.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use leptos::prelude::Set;
 use js_sys::{JsString, Object, Reflect};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -26,6 +33,10 @@ pub const PREFIX: &str = "supernode-storm:";
 const MAX_TYPE_LEN: u32 = 64;
 /// Longest `query` a `load` may carry.
 pub const MAX_QUERY_LEN: u32 = 2000;
+
+/// Keys of a page address that a `load` does not take: the story step (the story panel is the
+/// page's own), the theme and the controls (fixed when the page was built).
+const PAGE_KEYS: [&str; 4] = ["step", "theme", "controls", "embed"];
 
 /// A message from the parent page, as sent.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -82,6 +93,14 @@ fn screen(data: &JsValue) -> Option<JsValue> {
     Some(out.into())
 }
 
+/// Whether `data` is a `load` whose query is over [`MAX_QUERY_LEN`] (read on the JS side).
+fn oversized_load(data: &JsValue) -> bool {
+    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok().and_then(|v| v.dyn_into::<JsString>().ok());
+    data.is_object()
+        && field("type").is_some_and(|t| t.length() <= MAX_TYPE_LEN && t == "supernode-storm:load")
+        && field("query").is_some_and(|q| q.length() > MAX_QUERY_LEN)
+}
+
 /// Reads a command from a message's data; None for anything malformed or foreign.
 pub fn parse_command(data: &JsValue) -> Option<Command> {
     let msg: Message = serde_wasm_bindgen::from_value(screen(data)?).ok()?;
@@ -131,6 +150,29 @@ fn post_height() {
     }
 }
 
+/// Says at once what is wrong with a command (notices cost little); the clock gets it later.
+fn announce(state: AppState, cmd: &Command) {
+    if let Command::Load(q) = cmd {
+        for n in url::parse(q).notices {
+            state.notify(n);
+        }
+        let ignored: Vec<&str> = url::given(q, &PAGE_KEYS);
+        if !ignored.is_empty() {
+            state.notify(format!("load: {} ignored: the page's own settings, fixed by its address.", ignored.join(", ")));
+        }
+    }
+}
+
+/// Queues `cmd`, superseding what it makes moot: a load everything before it, any other
+/// command the queued one of its kind. A flood of messages in one task is at most four commands.
+fn enqueue(queue: &mut Vec<Command>, cmd: Command) {
+    if matches!(cmd, Command::Load(_)) {
+        queue.clear();
+    }
+    queue.retain(|c| std::mem::discriminant(c) != std::mem::discriminant(&cmd));
+    queue.push(cmd);
+}
+
 /// What a command from the parent asks of the clock.
 fn obey(state: AppState, clock: Clock, cmd: Command) {
     match cmd {
@@ -139,10 +181,19 @@ fn obey(state: AppState, clock: Clock, cmd: Command) {
         Command::Seek(m) => clock.send(PlayerCommand::Seek(m)),
         Command::Load(q) => {
             let u = url::parse(&q);
-            for n in &u.notices {
-                state.notify(n.clone());
-            }
+            let given = url::given(&q, &["speed", "loop"]);
             clock.send(PlayerCommand::load(u.scenario, u.t));
+            if given.contains(&"speed") {
+                clock.send(PlayerCommand::SetSpeed(u.speed));
+            }
+            if given.contains(&"loop") {
+                state.looping.set(u.looping);
+            }
+            match u.autoplay {
+                Some(true) => clock.send(PlayerCommand::Play),
+                Some(false) => clock.send(PlayerCommand::Pause),
+                None => {}
+            }
         }
     }
 }
@@ -172,16 +223,59 @@ pub fn install(state: AppState, clock: Clock) {
     }
     on_resize.forget(); // observes as long as the page lives
 
-    // Commands, from the parent only.
+    // Commands, from the parent only; queued, and applied together in a task of their own.
+    let queue: Rc<RefCell<Vec<Command>>> = Rc::default();
     EventListener::new(&window, "message", move |e| {
         let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else { return };
         let from_parent = match (e.source(), web_sys::window().and_then(|w| w.parent().ok().flatten())) {
             (Some(src), Some(parent)) => Object::is(&src, &parent),
             _ => false,
         };
-        if let Some(cmd) = from_parent.then(|| parse_command(&e.data())).flatten() {
-            obey(state, clock, cmd);
+        if !from_parent {
+            return;
+        }
+        let data = e.data();
+        match parse_command(&data) {
+            Some(cmd) => {
+                announce(state, &cmd);
+                let first = queue.borrow().is_empty();
+                enqueue(&mut queue.borrow_mut(), cmd);
+                if first {
+                    let queue = queue.clone();
+                    Timeout::new(0, move || {
+                        let cmds = std::mem::take(&mut *queue.borrow_mut());
+                        for cmd in cmds {
+                            obey(state, clock, cmd);
+                        }
+                    })
+                    .forget();
+                }
+            }
+            None if oversized_load(&data) => state.notify(format!("A load from the host page was ignored: its query is over {MAX_QUERY_LEN} characters.")),
+            None => {}
         }
     })
     .forget(); // listens as long as the page lives
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_commands_queues_at_most_one_of_each_kind_after_the_last_load() {
+        let mut q = vec![];
+        for i in 0..10_000 {
+            enqueue(&mut q, Command::Seek(i));
+            enqueue(&mut q, Command::Play);
+        }
+        assert_eq!(q, vec![Command::Seek(9_999), Command::Play]);
+        enqueue(&mut q, Command::Load("scale=city".into()));
+        enqueue(&mut q, Command::Seek(5));
+        enqueue(&mut q, Command::Load("scale=real".into()));
+        assert_eq!(q, vec![Command::Load("scale=real".into())], "a load supersedes everything before it");
+        enqueue(&mut q, Command::Pause);
+        enqueue(&mut q, Command::Seek(7));
+        assert_eq!(q, vec![Command::Load("scale=real".into()), Command::Pause, Command::Seek(7)]);
+    }
 }

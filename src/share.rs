@@ -28,9 +28,9 @@ pub fn keep_embed_keys(u: &url::UrlState) {
 pub fn link_query(state: &AppState) -> String {
     // Where a seek in flight is going: a reload mid-way opens where the reader was headed.
     let (t, playing, speed) = (state.intended_minute(), state.playing.get_untracked(), state.speed.get_untracked());
-    let step = state.story_step.get_untracked();
+    let (looping, step) = (state.looping.get_untracked(), state.story_step.get_untracked());
     let whatifs = state.acted.with_untracked(|log| crate::whatif::query_suffix(log));
-    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, step)) + &whatifs + &crate::tipping::query_suffix() + &crate::compare::query_suffix()
+    state.history.with_value(|h| url::to_query(h.scenario(), t, speed, playing, looping, step)) + &whatifs + &crate::tipping::query_suffix() + &crate::compare::query_suffix()
 }
 
 /// The query of this page's own address: the view, and the embed keys when embedded.
@@ -67,6 +67,7 @@ pub fn sync_url(state: AppState) {
         state.progress.track();
         state.playing.track();
         state.speed.track();
+        state.looping.track();
         state.revision.track();
         state.story_step.track();
         state.acted.track();

@@ -2,12 +2,14 @@
 //! speed, play state, story step, embed options). Parsed with serde_urlencoded; every bad
 //! value becomes a notice naming the parameter and what was used instead — never a panic.
 
+use std::collections::HashMap;
+
 use overlay_sim::{Params, Scale, Scenario};
 
 use crate::app_state::{DEFAULT_SPEED, SPEEDS};
 
-/// Longest run a link may ask for: 14 simulated days.
-pub const MAX_MINUTE: u32 = 14 * 24 * 60;
+/// Longest run a link may ask for: the run's end, 14 simulated days.
+pub const MAX_MINUTE: u32 = overlay_sim::END_MIN;
 pub const DEFAULT_SCENARIO: &str = "dec-2010";
 pub const DEFAULT_SCALE: Scale = Scale::City;
 
@@ -33,6 +35,8 @@ pub struct UrlState {
     pub speed: f64,
     /// Play on load: `None` when the link does not say (the page then plays unless embedded).
     pub autoplay: Option<bool>,
+    /// Start again from minute 0 at the run's end (`loop=1`).
+    pub looping: bool,
     pub story_step: Option<usize>,
     pub embed: bool,
     pub controls: Controls,
@@ -56,10 +60,26 @@ struct Reader {
     whatifs: Vec<(u32, overlay_sim::Action)>,
 }
 
-/// Echoes a value as plain text: no control characters, no markup look-alikes.
+/// Echoes a value as given, escaped: control characters and markup look-alikes as `\0`,
+/// `\u{3c}`; past `max` characters, cut with an ellipsis. Never a character dropped silently.
 fn plain(value: &str, max: usize) -> String {
-    value.chars().filter(|c| !c.is_control() && !matches!(c, '<' | '>')).take(max).collect()
+    let mut out: String = value
+        .chars()
+        .take(max)
+        .map(|c| match c {
+            '<' | '>' => c.escape_unicode().to_string(),
+            c if c.is_control() => c.escape_debug().to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    if value.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
+
+/// Most unknown keys named in their notice (the rest are counted).
+const UNKNOWN_NAMED: usize = 5;
 
 impl Reader {
     fn new(query: &str) -> Reader {
@@ -100,29 +120,39 @@ impl Reader {
         let scale = self.value("scale", DEFAULT_SCALE, DEFAULT_SCALE.name(), Scale::parse);
         // Unreachable for a name from NAMES; fall back rather than panic.
         let mut scenario = Scenario::preset_at(name, scale).unwrap_or_else(|_| unreachable_scenario());
-        let mut unknown = vec![];
-        for (k, v) in self.pairs.clone() {
-            if RESERVED.contains(&k.as_str()) || crate::tipping::MapLink::KEYS.contains(&k.as_str()) || crate::compare::KEYS.contains(&k.as_str()) {
+        let pairs = std::mem::take(&mut self.pairs);
+        // A key given again counts once, with its last value (as for every key); what-ifs
+        // (`kill=…@minute`, `key=value@minute`) may repeat.
+        let last: HashMap<&str, usize> = pairs.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
+        let mut unknown: Vec<&str> = vec![];
+        for (i, (k, v)) in pairs.iter().enumerate() {
+            let k = k.as_str();
+            if RESERVED.contains(&k) || crate::tipping::MapLink::KEYS.contains(&k) || crate::compare::KEYS.contains(&k) {
                 continue;
             }
-            if crate::whatif::is_whatif(&k, &v) {
-                match crate::whatif::parse_pair(&k, &v, MAX_MINUTE) {
+            if crate::whatif::is_whatif(k, v) {
+                match crate::whatif::parse_pair(k, v, MAX_MINUTE) {
                     Ok(w) => self.whatifs.push(w),
-                    Err(why) => self.notices.push(format!("{}: '{}' is not a valid what-if ({why}); ignored.", plain(&k, 30), plain(&v, 40))),
+                    Err(why) => self.notices.push(format!("{}: '{}' is not a valid what-if ({why}); ignored.", plain(k, 30), plain(v, 40))),
                 }
                 continue;
             }
-            if overlay_sim::params::spec(&k).is_some() {
-                if let Err(e) = scenario.set(&k, &v) {
-                    let used = scenario.params.get(&k).unwrap_or_default();
-                    self.bad(&k, &v, &format!("{used} (allowed: {})", e.allowed));
+            if last.get(k) != Some(&i) {
+                continue;
+            }
+            if overlay_sim::params::spec(k).is_some() {
+                if let Err(e) = scenario.set(k, v) {
+                    let used = scenario.params.get(k).unwrap_or_default();
+                    self.bad(k, v, &format!("{used} (allowed: {})", e.allowed));
                 }
             } else {
-                unknown.push(format!("{}: unknown parameter, ignored.", plain(&k, 30)));
+                unknown.push(k);
             }
         }
+        let unknown_notice = unknown_keys(&unknown);
+        self.pairs = pairs;
         self.check_limits(&mut scenario);
-        self.notices.extend(unknown);
+        self.notices.extend(unknown_notice);
         scenario
     }
 
@@ -148,20 +178,35 @@ impl Reader {
     }
 }
 
+/// One notice for the unknown keys, naming the first few and counting the rest.
+fn unknown_keys(keys: &[&str]) -> Option<String> {
+    let named: Vec<String> = keys.iter().take(UNKNOWN_NAMED).map(|k| format!("'{}'", plain(k, 30))).collect();
+    let more = keys.len().saturating_sub(UNKNOWN_NAMED);
+    match (keys.len(), more) {
+        (0, _) => None,
+        (1, _) => Some(format!("{}: unknown parameter, ignored.", plain(keys[0], 30))),
+        (_, 0) => Some(format!("{}: unknown parameters, ignored.", named.join(", "))),
+        _ => Some(format!("{} and {more} more: unknown parameters, ignored.", named.join(", "))),
+    }
+}
+
 /// Keys that are not model parameters.
-const RESERVED: [&str; 10] = ["scenario", "scale", "t", "speed", "autoplay", "step", "embed", "controls", "theme", "legend"];
+const RESERVED: [&str; 11] = ["scenario", "scale", "t", "speed", "autoplay", "loop", "step", "embed", "controls", "theme", "legend"];
 
 /// Parses a query string (with or without the leading '?').
 pub fn parse(query: &str) -> UrlState {
     let mut r = Reader::new(query);
     let scenario = r.scenario();
     let t = r.value("t", 0, "0 (a whole number of minutes up to 20160)", |v| v.parse::<u32>().ok().filter(|m| *m <= MAX_MINUTE));
-    let speed_used = format!("{DEFAULT_SPEED} (0.25 to 64, or max)");
+    let speeds = SPEEDS.map(|s| s.to_string()).join(", ");
+    let speed_used = format!("{DEFAULT_SPEED} (one of {speeds}, or max)");
     let speed = r.value("speed", DEFAULT_SPEED, &speed_used, |v| match v {
         "max" => Some(f64::INFINITY),
-        v => v.parse::<f64>().ok().filter(|s| s.is_finite() && (SPEEDS[0]..=SPEEDS[SPEEDS.len() - 1]).contains(s)),
+        // Only the speeds the menu offers, so the menu shows the speed that is used.
+        v => v.parse::<f64>().ok().filter(|s| SPEEDS.contains(s)),
     });
     let autoplay = r.flag("autoplay");
+    let looping = r.flag("loop").unwrap_or(false);
     let embed = r.flag("embed").unwrap_or(false);
     let story_step = r.value("step", None, "no story step", |v| v.parse::<usize>().ok().filter(|s| (1..=20).contains(s)).map(Some));
     let controls = r.value("controls", Controls::Full, "full (none, minimal or full)", |v| match v {
@@ -185,9 +230,9 @@ pub fn parse(query: &str) -> UrlState {
     let mut whatifs = std::mem::take(&mut r.whatifs);
     whatifs.sort_by_key(|w| w.0);
     // Rejected values first, in the order of the keys above; unknown keys last.
-    let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.ends_with("unknown parameter, ignored."));
+    let (mut notices, unknown): (Vec<_>, Vec<_>) = r.notices.into_iter().partition(|n| !n.contains("unknown parameter"));
     notices.extend(unknown);
-    UrlState { scenario, t, speed, autoplay, story_step, embed, controls, theme, map, whatifs, legend, compare, notices }
+    UrlState { scenario, t, speed, autoplay, looping, story_step, embed, controls, theme, map, whatifs, legend, compare, notices }
 }
 
 /// The keys an embed keeps in its own address, so a reload inside the host page stays an
@@ -213,14 +258,20 @@ pub fn embed_suffix(u: &UrlState) -> String {
     s
 }
 
+/// Which of `keys` the query gives (in `keys`' order).
+pub fn given<'a>(query: &str, keys: &[&'a str]) -> Vec<&'a str> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.strip_prefix('?').unwrap_or(query)).unwrap_or_default();
+    keys.iter().copied().filter(|k| pairs.iter().any(|(p, _)| p == k)).collect()
+}
+
 fn unreachable_scenario() -> Scenario {
     // Scenario::preset_at("sandbox", Classroom) cannot fail; this keeps the parser panic-free.
     Scenario::preset_at("sandbox", Scale::Classroom).unwrap_or_else(|_| std::process::abort())
 }
 
 /// The query that restores this view: scenario, scale, seed, every parameter that differs
-/// from the preset, the minute and the speed (and autoplay when playing).
-pub fn to_query(scenario: &Scenario, t: u32, speed: f64, playing: bool, story_step: Option<usize>) -> String {
+/// from the preset, the minute and the speed (and autoplay when playing, loop when looping).
+pub fn to_query(scenario: &Scenario, t: u32, speed: f64, playing: bool, looping: bool, story_step: Option<usize>) -> String {
     let mut pairs: Vec<(String, String)> = vec![("scenario".into(), scenario.name.clone()), ("scale".into(), scenario.params.scale.name().into())];
     let preset = Scenario::preset_at(&scenario.name, scenario.params.scale).ok();
     for key in Params::keys().filter(|k| *k != "scale") {
@@ -235,6 +286,9 @@ pub fn to_query(scenario: &Scenario, t: u32, speed: f64, playing: bool, story_st
     pairs.push(("speed".into(), if speed.is_infinite() { "max".into() } else { speed.to_string() }));
     if playing {
         pairs.push(("autoplay".into(), "1".into()));
+    }
+    if looping {
+        pairs.push(("loop".into(), "1".into()));
     }
     if let Some(s) = story_step {
         pairs.push(("step".into(), s.to_string()));
@@ -254,11 +308,14 @@ mod tests {
         let mut sc = Scenario::preset_at("dec-2010", Scale::Real).expect("preset");
         sc.set("buggy_share", "0.3").expect("ok");
         sc.set("seed", "9").expect("ok");
-        let q = to_query(&sc, 1440, 8.0, true, Some(3));
+        let q = to_query(&sc, 1440, 8.0, true, true, Some(3));
         let back = parse(&q);
         assert!(back.notices.is_empty(), "{:?}", back.notices);
         assert_eq!(back.scenario.params, sc.params);
-        assert_eq!((back.t, back.speed, back.autoplay, back.story_step), (1440, 8.0, Some(true), Some(3)));
+        assert_eq!((back.t, back.speed, back.autoplay, back.looping, back.story_step), (1440, 8.0, Some(true), true, Some(3)));
+        // The run's end is a minute a link may name.
+        let end = parse(&to_query(&sc, MAX_MINUTE, f64::INFINITY, false, false, None));
+        assert!(end.notices.is_empty() && end.t == MAX_MINUTE && !end.looping, "{:?}", end.notices);
     }
 
     #[test]
@@ -289,7 +346,7 @@ mod tests {
             }
             assert!(u.notices.is_empty(), "{}={other}: {:?}", spec.key, u.notices);
             assert_ne!(u.scenario.params.get(spec.key), base.params.get(spec.key), "{}", spec.key);
-            let back = parse(&to_query(&u.scenario, 0, 8.0, false, None));
+            let back = parse(&to_query(&u.scenario, 0, 8.0, false, false, None));
             assert_eq!(back.scenario.params, u.scenario.params, "{} round-trips", spec.key);
         }
     }
@@ -305,6 +362,27 @@ mod tests {
         assert!(u.notices.iter().any(|n| n.starts_with("peers: '20'") && n.contains("at least as many peers as supernodes")), "{:?}", u.notices);
         assert!(u.scenario.check().is_ok());
         assert_eq!((u.scenario.params.peers, u.scenario.params.supernodes), Scale::Classroom.sizes());
+    }
+
+    #[test]
+    fn a_value_is_quoted_as_given_and_floods_stay_one_notice() {
+        let u = parse("t=6%00");
+        assert_eq!(u.notices.len(), 1);
+        assert!(u.notices[0].starts_with("t: '6\\0' is not valid"), "{:?}", u.notices);
+        let u = parse("scenario=%3Cb%3E");
+        assert!(u.notices[0].contains("'\\u{3c}b\\u{3e}'") && !u.notices[0].contains('<'), "{:?}", u.notices);
+        // A megabyte of unknown keys and of repeated bad values: two notices.
+        let q: String = (0..100_000).map(|i| format!("k{i}=1&seed=x{i}&")).collect();
+        let u = parse(&q);
+        assert_eq!(u.notices.len(), 2, "{:?}", u.notices);
+        assert!(u.notices[0].starts_with("seed: 'x99999'"), "the last value given: {:?}", u.notices);
+        assert!(u.notices[1].starts_with("'k0', 'k1', 'k2', 'k3', 'k4' and 99995 more: unknown parameters"), "{:?}", u.notices);
+        let u = parse("speed=0.3");
+        assert_eq!(u.speed, DEFAULT_SPEED);
+        assert!(u.notices[0].starts_with("speed: '0.3' is not valid; using 8 (one of 0.25, 0.5, 1, 2,"), "{:?}", u.notices);
+        assert_eq!(parse("speed=0.25").speed, 0.25);
+        let long = parse(&format!("t={}", "9".repeat(100)));
+        assert!(long.notices[0].contains("…'"), "{:?}", long.notices);
     }
 
     #[test]

@@ -54,7 +54,7 @@ proptest! {
         sc.set("capacity_headroom", &headroom.to_string()).expect("valid");
         sc.set("seed", &seed.to_string()).expect("valid");
         sc.set("retry_policy", ["immediate", "fixed", "exponential"][policy]).expect("valid");
-        let back = parse(&to_query(&sc, t, 8.0, false, None));
+        let back = parse(&to_query(&sc, t, 8.0, false, false, None));
         prop_assert!(back.notices.is_empty(), "{:?}", back.notices);
         prop_assert_eq!(back.scenario.params, sc.params);
         prop_assert_eq!(back.t, t);

@@ -2,7 +2,7 @@
 //! in units of work small enough to stop after any one (a minute of the model). The clock
 //! (`super::Clock`) decides when to call it and for how long.
 
-use overlay_sim::{History, Replay};
+use overlay_sim::{History, Replay, END_MIN};
 
 use crate::app_state::Progress;
 
@@ -27,8 +27,10 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Starts going to `minute`, replacing the seek in flight (it lands nowhere).
+    /// Starts going to `minute` (at most the run's end), replacing the seek in flight (it
+    /// lands nowhere).
     pub fn seek(&mut self, h: &History, minute: u32) {
+        let minute = minute.min(END_MIN);
         self.job = Some(match h.replay_to(minute) {
             Some(replay) => {
                 let from = replay.progress().0;
@@ -110,7 +112,7 @@ impl Engine {
             MAX_STEPS_PER_FRAME
         };
         let mut steps = 0;
-        while steps < due && h.minute() < until && (steps == 0 || more()) {
+        while steps < due && h.minute() < until && !h.at_end() && (steps == 0 || more()) {
             h.step();
             steps += 1;
         }
@@ -188,5 +190,16 @@ mod tests {
         assert_eq!(e.play(&mut h, 1000.0, 64.0, 10, || true), 0, "and holds there");
         e.seek(&h, 300);
         assert_eq!(e.play(&mut h, 1000.0, 8.0, u32::MAX, || true), 0, "the seek comes first");
+    }
+
+    #[test]
+    fn play_and_seeks_stop_at_the_end() {
+        let mut h = History::new(Scenario::preset_at("dec-2010", Scale::Classroom).expect("preset"));
+        let mut e = Engine::default();
+        e.seek(&h, u32::MAX);
+        finish(&mut e, &mut h, 5000);
+        assert_eq!(h.minute(), END_MIN);
+        assert_eq!(e.play(&mut h, 16.0, f64::INFINITY, u32::MAX, || true), 0, "nothing to play past the end");
+        assert_eq!(h.series().len(), END_MIN as usize);
     }
 }

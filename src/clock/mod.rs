@@ -11,18 +11,21 @@
 pub(crate) mod engine;
 mod frames;
 mod scout;
+mod soon;
 
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
-use overlay_sim::{Action, History, Metrics, Scenario, World};
+use overlay_sim::world::USER_MEGAS;
+use overlay_sim::{Action, History, Metrics, Scenario, SlotState, World};
 
 use crate::app_state::{now_ms, Ahead, AppState, Progress};
 use crate::player::SPAN_MIN;
 use crate::whatif::{self, Acted};
 use engine::Engine;
 use scout::Scout;
+use soon::Soon;
 
 pub use frames::animation_loop;
 
@@ -71,6 +74,19 @@ const SLOW_BEFORE: u32 = 4;
 /// …to this many after it.
 const SLOW_AFTER: u32 = 12;
 
+/// Why `action` would change nothing at the minute on show, if it would not.
+fn futile(h: &History, action: &Action) -> Option<String> {
+    match action {
+        Action::InjectMega { .. } => {
+            let states = h.world().snapshot().sn_state;
+            let free = states[states.len().saturating_sub(USER_MEGAS)..].iter().filter(|s| **s == SlotState::Idle).count();
+            let queued = h.queued().iter().filter(|a| matches!(a, Action::InjectMega { .. })).count();
+            (free <= queued).then(|| format!("No mega-supernode added: a run takes at most {USER_MEGAS} added by hand, and this one has them all."))
+        }
+        _ => None,
+    }
+}
+
 /// A run to load: the scenario, the minute to show, and the series to draw as its ghost.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewRun {
@@ -103,7 +119,7 @@ pub struct Clock {
     state: AppState,
     engine: StoredValue<Engine, LocalStorage>,
     /// The next slice of the seek in flight (dropping it cancels the slice).
-    slice: StoredValue<Option<Timeout>, LocalStorage>,
+    slice: StoredValue<Option<Soon>, LocalStorage>,
     timing: StoredValue<Timing>,
     scout: StoredValue<Option<Scout>, LocalStorage>,
     scout_slice: StoredValue<Option<Timeout>, LocalStorage>,
@@ -183,9 +199,15 @@ impl Clock {
             self.end_segment(!matches!(cmd, PlayerCommand::SetSpeed(_)));
         }
         match cmd {
-            PlayerCommand::Play => s.playing.set(true),
+            PlayerCommand::Play => self.play(),
             PlayerCommand::Pause => s.playing.set(false),
-            PlayerCommand::TogglePlay => s.playing.update(|p| *p = !*p),
+            PlayerCommand::TogglePlay => {
+                if s.playing.get_untracked() {
+                    s.playing.set(false);
+                } else {
+                    self.play();
+                }
+            }
             PlayerCommand::SetSpeed(x) => s.speed.set(x),
             PlayerCommand::Cancel => {
                 self.engine.update_value(Engine::cancel);
@@ -235,6 +257,21 @@ impl Clock {
         if near { SLOW_SPEED } else { speed }
     }
 
+    /// Plays; at the run's end, from minute 0 again (as a player does at the end of a film).
+    fn play(self) {
+        let s = self.state;
+        if s.history.with_value(History::at_end) && !self.engine.with_value(Engine::busy) {
+            self.restart();
+        }
+        s.playing.set(true);
+    }
+
+    /// Back to minute 0 at once (the first checkpoint): the run's end when looping, or Play there.
+    fn restart(self) {
+        self.state.history.update_value(|h| h.seek(0));
+        self.publish(true);
+    }
+
     /// Pauses and starts a seek; the first slice runs now (a near minute lands at once).
     fn seek(self, minute: u32) {
         self.state.playing.set(false);
@@ -264,7 +301,7 @@ impl Clock {
             }
         });
         self.publish(!busy);
-        self.slice.set_value(busy.then(|| Timeout::new(0, move || self.pump())));
+        self.slice.set_value(busy.then(|| Soon::new(move || self.pump())));
     }
 
     /// Puts the clock and the seek's progress on show. While a seek runs, only its progress
@@ -309,6 +346,14 @@ impl Clock {
             s.playing.set(false);
             self.end_segment(true);
         }
+        // The run's end: stop there, or (`loop=1`) start again from minute 0.
+        if s.history.with_value(History::at_end) && !self.engine.with_value(Engine::busy) {
+            if s.looping.get_untracked() {
+                self.restart();
+            } else {
+                s.playing.set(false);
+            }
+        }
     }
 
     /// Replaces the run, then seeks to its minute.
@@ -335,9 +380,13 @@ impl Clock {
         s.playing.set(playing);
     }
 
-    /// Acts at the minute on show (cancelling the seek in flight).
+    /// Acts at the minute on show (cancelling the seek in flight), or says why it would do
+    /// nothing.
     fn act(self, action: Action) {
         let s = self.state;
+        if let Some(why) = s.history.with_value(|h| futile(h, &action)) {
+            return s.notify(why);
+        }
         self.engine.update_value(Engine::cancel);
         self.slice.set_value(None);
         let (minute, forked, from) = s.history.with_value(|h| {
@@ -462,5 +511,28 @@ impl Clock {
         if !done {
             self.scout_later(if heavy { 20 } else { 4 });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use overlay_sim::Scale;
+
+    #[test]
+    fn adding_a_mega_past_the_last_free_slot_says_so() {
+        let mut h = History::new(Scenario::preset_at("dec-2010", Scale::Classroom).expect("preset"));
+        let mega = Action::InjectMega { x: 0.5, y: 0.3 };
+        for i in 0..USER_MEGAS {
+            assert_eq!(futile(&h, &mega), None, "mega {i}");
+            h.act(mega.clone());
+            if i % 2 == 1 {
+                h.step(); // some queued, some placed
+            }
+        }
+        assert!(futile(&h, &mega).is_some_and(|why| why.contains("at most 16")));
+        h.step();
+        assert!(futile(&h, &mega).is_some(), "all placed: still none left");
+        assert_eq!(futile(&h, &Action::Kill(0)), None);
     }
 }

@@ -72,8 +72,10 @@ pub fn use_narrator(state: AppState, clock: Clock, open_at: Option<usize>) -> Na
         first.set_value(false);
     });
     if let Some(k) = open_at.and_then(|k| k.checked_sub(1)) {
-        if story.get_untracked().is_some_and(|s| k < s.steps.len()) {
-            n.open(k);
+        match story.get_untracked().map(|s| s.steps.len()) {
+            Some(len) if k < len => n.open(k),
+            Some(len) => state.notify(format!("The story has {len} steps: step {} is past its end, so it is not opened.", k + 1)),
+            None => state.notify("This scenario has no story: the link's step is ignored."),
         }
     }
     n

@@ -26,6 +26,9 @@ use leptos::prelude::*;
 use crate::app_state::AppState;
 use crate::clock::{use_clock, PlayerCommand};
 
+/// Lines of the event log rendered at first, and added by each "Show earlier".
+const LOG_LINES: usize = 40;
+
 /// The landmarks in plain words, with the UTC clock; clicking one seeks there.
 #[component]
 pub fn EventLog() -> impl IntoView {
@@ -52,15 +55,23 @@ pub fn EventLog() -> impl IntoView {
         let m = state.minute.get();
         list.with(|l| l.iter().rposition(|e| e.minute <= m))
     };
+    // The newest lines only (a fortnight of a storm finds hundreds); earlier ones on demand.
+    let shown = RwSignal::new(LOG_LINES);
+    let first = move || list.with(Vec::len).saturating_sub(shown.get());
     view! {
         <section class="event-log panel" data-testid="event-log">
             <h2>"What happened"</h2>
             <Show when=move || list.with(Vec::is_empty)>
                 <p class="hint">"The big moments appear here as the replay reaches them."</p>
             </Show>
-            <ol>
+            <Show when=move || { first() > 0 }>
+                <button type="button" class="log-earlier" on:click=move |_| shown.update(|n| *n += LOG_LINES)>
+                    {move || format!("Show earlier moments ({} more)", first())}
+                </button>
+            </Show>
+            <ol start=move || first() + 1>
                 // Keyed: a landmark found (or the peak moving) re-renders its own line only.
-                <For each=move || list.get().into_iter().enumerate() key=|(_, e)| (e.minute, e.text.clone()) let:item>
+                <For each=move || { let from = first(); list.get().into_iter().enumerate().skip(from) } key=|(_, e)| (e.minute, e.text.clone()) let:item>
                     {
                         let (k, e) = item;
                         let minute = e.minute;

@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 /// At most this many checkpoints are kept: past it, every other one is dropped and the interval
 /// doubles, so memory stays flat on week-long runs (a seek then replays at most 2× further).
 pub const MAX_CHECKPOINTS: usize = 50;
+/// The last minute of every run: 14 simulated days. A run stops there, so everything a history
+/// keeps per minute (the series, the events, the landmarks) is bounded by it.
+pub const END_MIN: u32 = 14 * 24 * 60;
 
 #[derive(Clone, Debug)]
 pub struct History {
@@ -122,6 +125,11 @@ impl History {
         self.actions.entry(m + 1).or_default().push(action);
     }
 
+    /// The actions queued for the next minute.
+    pub fn queued(&self) -> &[Action] {
+        self.actions.get(&(self.minute() + 1)).map_or(&[], Vec::as_slice)
+    }
+
     /// Sets the series shown as a ghost (e.g. the original run, after replaying a new plan).
     pub fn set_ghost(&mut self, ghost: Option<Vec<Metrics>>) {
         self.ghost = ghost;
@@ -147,8 +155,17 @@ impl History {
         }
     }
 
-    /// One minute forward (replaying recorded history where it exists).
+    /// Whether the world on show is at [`END_MIN`], where stepping stops.
+    pub fn at_end(&self) -> bool {
+        self.minute() >= END_MIN
+    }
+
+    /// One minute forward (replaying recorded history where it exists); at [`END_MIN`] it
+    /// stays there and returns that minute's row.
     pub fn step(&mut self) -> &Metrics {
+        if self.at_end() {
+            return &self.series[END_MIN as usize - 1];
+        }
         let next = self.minute() + 1;
         let report = self.world.step(&self.inputs(next));
         if next > self.horizon {
@@ -193,8 +210,10 @@ impl History {
         Inputs { actions: self.actions.get(&m).cloned().unwrap_or_default() }
     }
 
-    /// Moves to `minute` exactly: from the nearest checkpoint at or before it, replaying.
+    /// Moves to `minute` exactly (at most [`END_MIN`]): from the nearest checkpoint at or
+    /// before it, replaying.
     pub fn seek(&mut self, minute: u32) {
+        let minute = minute.min(END_MIN);
         if let Some(mut r) = self.replay_to(minute) {
             while !self.replay_step(&mut r) {}
             self.finish_replay(r);
@@ -352,6 +371,23 @@ mod tests {
         assert_eq!(before, after, "the past keeps its landmarks");
         h.step();
         assert!(h.landmarks().iter().any(|l| l.minute == 281 && matches!(l.kind, crate::landmark::LandmarkKind::Killed { count: 1, slot } if slot == alive)));
+    }
+
+    #[test]
+    fn a_run_stops_at_its_end_and_keeps_no_more() {
+        let mut h = History::new(Scenario::preset_at("dec-2010", Scale::Classroom).expect("preset"));
+        for _ in 0..END_MIN + 500 {
+            h.step();
+        }
+        assert!(h.at_end());
+        assert_eq!((h.minute(), h.horizon(), h.series().len()), (END_MIN, END_MIN, END_MIN as usize));
+        let last = *h.step();
+        assert_eq!((h.minute(), last), (END_MIN, h.series()[END_MIN as usize - 1]), "stepping at the end stays there");
+        h.seek(u32::MAX);
+        assert_eq!(h.minute(), END_MIN, "a seek past the end lands on it");
+        h.seek(0);
+        assert_eq!(h.minute(), 0);
+        assert!(h.checkpoint_stats().0 <= MAX_CHECKPOINTS + 1);
     }
 
     #[test]

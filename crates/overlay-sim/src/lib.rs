@@ -66,7 +66,7 @@ pub use group::{Group, GroupState};
 pub use params::{ParamError, Params, RetryPolicy, Scale, PARAMS};
 pub use slot::{Cause, SlotState};
 pub use report::{Action, Event, EventKind, Inputs, Metrics, StepReport};
-pub use history::{History, Replay};
+pub use history::{History, Replay, END_MIN};
 pub use landmark::{Landmark, LandmarkFinder, LandmarkKind};
 pub use scenario::Scenario;
 pub use snapshot::Snapshot;
