@@ -31,8 +31,8 @@ pub const PARTICLES_PER_MINUTE: usize = 220;
 /// follows resizes). Returns the size in device pixels and the pixel ratio.
 pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    // Both read before either is written: a write invalidates the layout the next read forces.
-    let (cw, ch) = (canvas.client_width().max(1), canvas.client_height().max(1));
+    let (cw, ch) = super::css_box::css_size(canvas);
+    let (cw, ch) = (cw.max(1), ch.max(1));
     let w = (f64::from(cw) * dpr).round() as u32;
     let h = (f64::from(ch) * dpr).round() as u32;
     if canvas.width() != w {

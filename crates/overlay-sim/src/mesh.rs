@@ -1,28 +1,26 @@
-//! The supernode mesh: a configuration-model random graph (petgraph) over supernode slots.
+//! The supernode mesh: a configuration-model random graph over supernode slots, as an edge
+//! list (petgraph's union-find finds its components).
 //!
 //! Supernodes link to supernodes found in their host caches, which are random: so the mesh is
 //! random with a heterogeneous degree sequence (stronger hosts keep more links), and
 //! Molloy–Reed / Cohen et al. percolation theory applies to it (see `theory`).
 
 use crate::rng::Rng;
-use petgraph::graph::UnGraph;
 use petgraph::unionfind::UnionFind;
-use std::collections::HashSet;
 
 #[derive(Debug)]
 pub struct Mesh {
-    /// The graph; node i is supernode slot i.
-    pub graph: UnGraph<(), ()>,
-    /// The same edges as flat pairs, for the renderer and the union-find pass.
+    /// Nodes: node i is supernode slot i.
+    pub n: usize,
+    /// The links as pairs (lower slot first), for the renderer and the union-find pass.
     pub edges: Vec<[u32; 2]>,
     pub degree: Vec<u32>,
 }
 
 impl Mesh {
-    /// Pairs stubs at random (configuration model) for the wanted degrees, dropping self-loops
-    /// and duplicate links.
-    pub fn configuration(want: &[u32], rng: &mut Rng) -> Mesh {
-        let n = want.len();
+    /// Pairs stubs at random (configuration model) for the wanted degrees of the first
+    /// `want.len()` of `n` slots, dropping self-loops and duplicate links.
+    pub fn configuration(n: usize, want: &[u32], rng: &mut Rng) -> Mesh {
         let mut stubs: Vec<u32> = Vec::with_capacity(want.iter().map(|&k| k as usize).sum());
         for (i, &k) in want.iter().enumerate() {
             stubs.extend(std::iter::repeat_n(i as u32, k as usize));
@@ -30,34 +28,30 @@ impl Mesh {
         for i in (1..stubs.len()).rev() {
             stubs.swap(i, rng.below(i + 1));
         }
-        let mut seen = HashSet::with_capacity(stubs.len() / 2);
-        let mut edges = Vec::with_capacity(stubs.len() / 2);
-        for pair in stubs.chunks_exact(2) {
-            let (a, b) = (pair[0].min(pair[1]), pair[0].max(pair[1]));
-            if a != b && seen.insert((a, b)) {
-                edges.push([a, b]);
-            }
+        let pairs: Vec<[u32; 2]> = stubs.chunks_exact(2).map(|p| [p[0].min(p[1]), p[0].max(p[1])]).filter(|[a, b]| a != b).collect();
+        // A repeated link keeps its first place: sort the places by link, keep each run's first.
+        let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (pairs[i as usize], i));
+        let mut keep = vec![false; pairs.len()];
+        for (j, &i) in order.iter().enumerate() {
+            keep[i as usize] = j == 0 || pairs[order[j - 1] as usize] != pairs[i as usize];
         }
+        let edges = pairs.into_iter().zip(keep).filter_map(|(e, k)| k.then_some(e)).collect();
         Mesh::from_edges(n, edges)
     }
 
     pub fn from_edges(n: usize, edges: Vec<[u32; 2]>) -> Mesh {
         let mut degree = vec![0u32; n];
-        let mut graph = UnGraph::with_capacity(n, edges.len());
-        for _ in 0..n {
-            graph.add_node(());
-        }
         for &[a, b] in &edges {
             degree[a as usize] += 1;
             degree[b as usize] += 1;
-            graph.add_edge(a.into(), b.into(), ());
         }
-        Mesh { graph, edges, degree }
+        Mesh { n, edges, degree }
     }
 
     /// Fraction of live nodes in the largest connected component of the live sub-mesh.
     pub fn giant_fraction(&self, alive: impl Fn(usize) -> bool) -> f64 {
-        let n = self.graph.node_count();
+        let n = self.n;
         let mut uf = UnionFind::<u32>::new(n);
         for &[a, b] in &self.edges {
             if alive(a as usize) && alive(b as usize) {

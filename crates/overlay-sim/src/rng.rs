@@ -31,7 +31,7 @@ impl Rng {
     pub fn normal(&mut self) -> f64 {
         let u = self.f64().max(1e-12);
         let v = self.f64();
-        libm::sqrt(-2.0 * libm::log(u)) * libm::cos(std::f64::consts::TAU * v)
+        (-2.0 * libm::log(u)).sqrt() * libm::cos(std::f64::consts::TAU * v)
     }
 }
 

@@ -139,8 +139,7 @@ impl World {
         y.resize(n, 0.1);
         // Megas get no mesh links of their own: they are reached through the operator's
         // servers, and the giant component is a property of the user-run mesh.
-        let mesh = Mesh::configuration(&want_degree, &mut rng);
-        let mesh = Mesh::from_edges(n, mesh.edges);
+        let mesh = Mesh::configuration(n, &want_degree, &mut rng);
         let mesh_load = Arc::new(mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect());
         let buggy = buggy_hosts(&p, &layout.groups, n, &mut rng);
         let crash_mark = crash_marks(&buggy, &mut rng);
@@ -497,9 +496,9 @@ pub(crate) fn inverse_normal(p: f64) -> f64 {
     let p = p.clamp(1e-12, 1.0 - 1e-12);
     let tail = |q: f64| (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5]) / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0);
     if p < 0.02425 {
-        tail(libm::sqrt(-2.0 * libm::log(p)))
+        tail((-2.0 * libm::log(p)).sqrt())
     } else if p > 1.0 - 0.02425 {
-        -tail(libm::sqrt(-2.0 * libm::log(1.0 - p)))
+        -tail((-2.0 * libm::log(1.0 - p)).sqrt())
     } else {
         let q = p - 0.5;
         let r = q * q;
