@@ -426,8 +426,14 @@ fn link_neighbours(groups: &mut [Group]) {
     for (k, g) in groups.iter_mut().enumerate() {
         let mut by: Vec<usize> = (0..pos.len()).filter(|&j| j != k).collect();
         let d = |j: usize| (pos[j].0 - pos[k].0) * (pos[j].0 - pos[k].0) + (pos[j].1 - pos[k].1) * (pos[j].1 - pos[k].1);
-        by.sort_by(|&a, &b| d(a).total_cmp(&d(b)).then(a.cmp(&b)));
-        g.near = by.into_iter().take(NEIGHBOURS).map(|j| j as u16).collect();
+        let order = |a: &usize, b: &usize| d(*a).total_cmp(&d(*b)).then(a.cmp(b));
+        // Only the nearest few are wanted: select them, then order those.
+        if by.len() > NEIGHBOURS {
+            by.select_nth_unstable_by(NEIGHBOURS, order);
+            by.truncate(NEIGHBOURS);
+        }
+        by.sort_by(order);
+        g.near = by.into_iter().map(|j| j as u16).collect();
     }
 }
 
