@@ -68,6 +68,26 @@ pub fn prepare() -> (url::UrlState, AppState) {
     (u, state)
 }
 
+/// Like [`prepare`], with the network built a stage a task (a real-scale one is tens of
+/// milliseconds of work per stage on a phone), then `done` with the page's query and state.
+pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
+    let u = url::parse(&location_search());
+    let build = overlay_sim::WorldBuild::new(&u.scenario);
+    build_stage(u, build, Box::new(done));
+}
+
+fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, done: Box<dyn FnOnce(url::UrlState, AppState)>) {
+    match build.advance() {
+        Some(world) => {
+            let state = AppState::from_world(u.scenario.clone(), world);
+            done(u, state);
+        }
+        None => {
+            gloo_timers::callback::Timeout::new(0, move || build_stage(u, build, done)).forget();
+        }
+    }
+}
+
 /// The whole page, for the URL of the page.
 #[component]
 pub fn App() -> impl IntoView {

@@ -6,7 +6,7 @@
 //! never one per supernode: the canvas reads the model's flat snapshot directly each frame.
 
 use leptos::prelude::*;
-use overlay_sim::{History, Landmark, Metrics, Scale, Scenario, SlotState};
+use overlay_sim::{History, Landmark, Metrics, Scale, Scenario, SlotState, World};
 
 /// Speed presets in simulated minutes per real second (1× = one minute a second).
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
@@ -89,9 +89,15 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(scenario: Scenario) -> AppState {
+        let world = World::new(&scenario);
+        AppState::from_world(scenario, world)
+    }
+
+    /// The state of a run whose world is already built (a stage a task, by `app::prepare_staged`).
+    pub fn from_world(scenario: Scenario, world: World) -> AppState {
         let (name, scale) = (scenario.name.clone(), scenario.params.scale);
         AppState {
-            history: StoredValue::new_local(History::new(scenario)),
+            history: StoredValue::new_local(History::from_world(scenario, world)),
             minute: RwSignal::new(0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(DEFAULT_SPEED),

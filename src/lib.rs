@@ -27,13 +27,14 @@ pub use clock::{provide_clock, Clock, PlayerCommand};
 pub use panic::{install_panic_hook, show_error_overlay, OVERLAY_ID};
 
 /// Installs the panic hook, then in tasks of their own (so none blocks the page for long):
-/// builds the run the URL asks for (a real-scale network takes a while), then mounts the page.
+/// builds the run the URL asks for (a real-scale network a stage a task), then mounts the page.
 pub fn start() {
     use gloo_timers::callback::Timeout;
     install_panic_hook();
     Timeout::new(0, || {
-        let (u, state) = app::prepare();
-        Timeout::new(0, move || leptos::mount::mount_to_body(move || leptos::view! { <app::Page u=u state=state/> })).forget();
+        app::prepare_staged(|u, state| {
+            Timeout::new(0, move || leptos::mount::mount_to_body(move || leptos::view! { <app::Page u=u state=state/> })).forget();
+        });
     })
     .forget();
 }

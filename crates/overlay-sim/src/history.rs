@@ -59,6 +59,12 @@ impl Replay {
 impl History {
     pub fn new(scenario: Scenario) -> History {
         let world = World::new(&scenario);
+        History::from_world(scenario, world)
+    }
+
+    /// The history of a world already built for `scenario` (by [`crate::WorldBuild`], a
+    /// stage at a time).
+    pub fn from_world(scenario: Scenario, world: World) -> History {
         // Checkpoints cost a world each (~1.7 MB at real scale, the static arrays shared), so
         // hourly there (a scrub replays at most 59 minutes); every 30 minutes at smaller scales.
         let every = if world.ordinary_slots() > 10_000 { 60 } else { 30 };

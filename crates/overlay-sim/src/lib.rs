@@ -70,6 +70,6 @@ pub use history::{History, Replay, END_MIN};
 pub use landmark::{Landmark, LandmarkFinder, LandmarkKind};
 pub use scenario::Scenario;
 pub use snapshot::Snapshot;
-pub use world::World;
+pub use world::{World, WorldBuild};
 
 

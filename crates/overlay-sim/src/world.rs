@@ -115,31 +115,78 @@ pub struct World {
     pub(crate) design: crate::design::DesignState,
 }
 
+/// Mean online peers per user-run supernode slot.
+fn clients_per_supernode(peers: u64, n_ord: usize) -> f32 {
+    (peers.max(1) as f64 / n_ord as f64) as f32
+}
+
+/// A world built a stage at a time — the layout; capacities and the mesh; the hosts and
+/// peers — so a browser can spread a real-scale network's construction over a few tasks.
+/// The stages draw from one random stream in order: the same world as [`World::new`].
+pub struct WorldBuild {
+    sc: Scenario,
+    rng: Rng,
+    layout: Option<Layout>,
+    sized: Option<(Vec<f32>, Mesh)>,
+}
+
+impl WorldBuild {
+    pub fn new(sc: &Scenario) -> WorldBuild {
+        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, sized: None }
+    }
+
+    /// Runs the next stage; returns the world after the last (call no more after that).
+    pub fn advance(&mut self) -> Option<World> {
+        let p = &self.sc.params;
+        let n_ord = (p.supernodes as usize).max(1);
+        let Some(layout) = self.layout.as_ref() else {
+            self.layout = Some(Layout::new(p, n_ord, &mut self.rng));
+            return None;
+        };
+        if self.sized.is_none() {
+            let n = n_ord + self.sc.scripted_megas() as usize + USER_MEGAS;
+            let clients_mean = clients_per_supernode(p.peers, n_ord);
+            // Capacity is sized to what a *serving* supernode carries: at steady state a share of
+            // the slots is between hosts (longer-lived hosts at the miniature scales, fewer gaps).
+            let gap = f64::from(crate::step::VACANCY_GAP + p.promotion_min);
+            let serving = 1.0 - gap / (f64::from(p.sn_session_min) + gap);
+            let (mut cap, want_degree) = capacities(p, layout, clients_mean * normal_unit(p) / serving as f32, &mut self.rng);
+            cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / CLIENT_SHARE);
+            // Megas get no mesh links of their own: they are reached through the operator's
+            // servers, and the giant component is a property of the user-run mesh.
+            let mesh = Mesh::configuration(n, &want_degree, &mut self.rng);
+            self.sized = Some((cap, mesh));
+            return None;
+        }
+        let (layout, (cap, mesh)) = (self.layout.take()?, self.sized.take()?);
+        let rng = std::mem::replace(&mut self.rng, Rng::new(0));
+        Some(World::assemble(&self.sc, rng, layout, cap, mesh))
+    }
+}
+
 impl World {
     /// Builds the network of a scenario: groups, positions, capacities, the mesh and the
-    /// initial peers in steady state at the scenario's start.
+    /// initial peers in steady state at the scenario's start (every stage of [`WorldBuild`]).
     pub fn new(sc: &Scenario) -> World {
+        let mut build = WorldBuild::new(sc);
+        loop {
+            if let Some(w) = build.advance() {
+                return w;
+            }
+        }
+    }
+
+    /// The last stage of a build: the hosts, the world and its peers in steady state.
+    fn assemble(sc: &Scenario, mut rng: Rng, layout: Layout, cap: Vec<f32>, mesh: Mesh) -> World {
         let p = sc.params.clone();
-        let mut rng = Rng::new(p.seed);
-        let n_ord = (p.supernodes as usize).max(1);
+        let n_ord = layout.x.len();
+        let n = cap.len();
         let n_scripted_megas = sc.scripted_megas() as usize;
-        let n = n_ord + n_scripted_megas + USER_MEGAS;
-        let clients_mean = (p.peers.max(1) as f64 / n_ord as f64) as f32;
-        let layout = Layout::new(&p, n_ord, &mut rng);
-        let unit = normal_unit(&p);
-        // Capacity is sized to what a *serving* supernode carries: at steady state a share of
-        // the slots is between hosts (longer-lived hosts at the miniature scales, fewer gaps).
-        let gap = f64::from(crate::step::VACANCY_GAP + p.promotion_min);
-        let serving = 1.0 - gap / (f64::from(p.sn_session_min) + gap);
-        let (mut cap, want_degree) = capacities(&p, &layout, clients_mean * unit / serving as f32, &mut rng);
-        cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / CLIENT_SHARE);
+        let clients_mean = clients_per_supernode(p.peers, n_ord);
         let mut x = layout.x;
         let mut y = layout.y;
         x.resize(n, 0.5);
         y.resize(n, 0.1);
-        // Megas get no mesh links of their own: they are reached through the operator's
-        // servers, and the giant component is a property of the user-run mesh.
-        let mesh = Mesh::configuration(n, &want_degree, &mut rng);
         let mesh_load = Arc::new(mesh.degree.iter().map(|&k| k as f32 * MESH_LINK_COST * clients_mean).collect());
         let buggy = buggy_hosts(&p, &layout.groups, n, &mut rng);
         let crash_mark = crash_marks(&buggy, &mut rng);
