@@ -272,14 +272,21 @@ impl Clock {
         self.publish(true);
     }
 
-    /// Pauses and starts a seek; the first slice runs now (a near minute lands at once).
+    /// Pauses and starts a seek; the first slice runs now (a near minute lands at once), or at
+    /// real scale in the next task.
     fn seek(self, minute: u32) {
         self.state.playing.set(false);
         let in_flight = self.engine.with_value(Engine::busy);
         self.state.history.with_value(|h| self.engine.update_value(|e| e.seek(h, minute)));
         if !in_flight {
             self.timing.update_value(|t| t.seek_ms = 0.0);
-            self.pump();
+            if self.state.heavy() {
+                // A real-scale minute is milliseconds of work on a phone: the seek starts in a
+                // task of its own, not inside whatever asked for it (the page's mount, a click).
+                self.slice.set_value(Some(Soon::new(move || self.pump())));
+            } else {
+                self.pump();
+            }
         }
         // Otherwise the slice already scheduled takes up the new seek: a flood of seeks
         // (a fast drag, a host page's loop) costs one slice per task, not one seek each.

@@ -68,7 +68,6 @@ const DETAIL_MIN: u32 = 120;
 #[component]
 fn Detail() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let clock = use_clock();
     let start = RwSignal::new(state.minute.get_untracked().saturating_sub(DETAIL_MIN / 2));
     Effect::new(move |_| {
         let m = state.minute.get();
@@ -93,22 +92,8 @@ fn Detail() -> impl IntoView {
                     <span class=format!("detail-mark {}", tell(l.kind, &[]).class) style:left=move || at(l.minute) title=tell(l.kind, &[]).title></span>
                 </For>
                 <div class="timeline-now" style:left=move || at(state.minute.get())></div>
-                <input
-                    type="range"
-                    class="timeline-range"
-                    data-testid="timeline-detail-range"
-                    min=move || start.get().to_string()
-                    max=move || (start.get() + DETAIL_MIN).to_string()
-                    step="1"
-                    aria-label="Simulated time, two hours around the clock"
-                    aria-valuetext=move || pretty_clock(&state.clock_label(state.minute.get()))
-                    prop:value=move || state.minute.get().to_string()
-                    on:input=move |ev| {
-                        if let Ok(m) = event_target_value(&ev).parse::<u32>() {
-                            clock.send(PlayerCommand::Seek(m));
-                        }
-                    }
-                />
+                <SeekRange min=Signal::derive(move || start.get()) max=Signal::derive(move || start.get() + DETAIL_MIN)
+                    label="Simulated time, two hours around the clock" testid="timeline-detail-range"/>
             </div>
             <span class="detail-edge" aria-hidden="true">{move || label(start.get() + DETAIL_MIN)}</span>
         </div>
@@ -159,30 +144,40 @@ fn Flags(span: Memo<u32>) -> impl IntoView {
 #[component]
 fn Track(span: Memo<u32>, horizon: Memo<u32>) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let clock = use_clock();
     let target = move || state.progress.get().map(|p| p.target);
     view! {
         <div class="timeline-track">
             <div class="timeline-computed" style:width=move || pct(horizon.get(), span.get())></div>
             <div class="timeline-now" style:left=move || pct(state.minute.get(), span.get())></div>
             <div class="timeline-target" hidden=move || target().is_none() style:left=move || pct(target().unwrap_or(0), span.get())></div>
-            <input
-                type="range"
-                class="timeline-range"
-                min="0"
-                max=move || span.get().to_string()
-                step="1"
-                aria-label="Simulated time"
-                aria-valuetext=move || pretty_clock(&state.clock_label(state.minute.get()))
-                prop:value=move || state.minute.get().to_string()
-                on:input=move |ev| {
-                    // A drag sends a seek per move; the clock keeps only the newest in flight.
-                    if let Ok(m) = event_target_value(&ev).parse::<u32>() {
-                        clock.send(PlayerCommand::Seek(m));
-                    }
-                }
-            />
+            <SeekRange min=Signal::derive(|| 0) max=Signal::derive(move || span.get()) label="Simulated time"/>
         </div>
+    }
+}
+
+/// The slider of a track (keyboard accessible for free): its value is the clock's minute, and
+/// moving it seeks — a drag sends a seek per move; the clock keeps only the newest in flight.
+#[component]
+fn SeekRange(min: Signal<u32>, max: Signal<u32>, label: &'static str, #[prop(optional)] testid: Option<&'static str>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let clock = use_clock();
+    view! {
+        <input
+            type="range"
+            class="timeline-range"
+            data-testid=testid
+            min=move || min.get().to_string()
+            max=move || max.get().to_string()
+            step="1"
+            aria-label=label
+            aria-valuetext=move || pretty_clock(&state.clock_label(state.minute.get()))
+            prop:value=move || state.minute.get().to_string()
+            on:input=move |ev| {
+                if let Ok(m) = event_target_value(&ev).parse::<u32>() {
+                    clock.send(PlayerCommand::Seek(m));
+                }
+            }
+        />
     }
 }
 
