@@ -104,7 +104,7 @@ async fn killing_the_busiest_supernode_forks_the_run() {
 async fn a_far_seek_at_real_scale_runs_in_slices_and_a_newer_seek_wins() {
     let (_host, state, clock) = mount_at("dec-2010", Scale::Real);
     clock.send(PlayerCommand::Seek(900));
-    // The first slice ran at once; the rest follows in later tasks.
+    // In flight at once; at real scale its slices all run in later tasks.
     let p = state.progress.get_untracked().expect("a seek in flight");
     assert_eq!(p.target, 900);
     assert!(state.minute.get_untracked() < 900);

@@ -272,18 +272,20 @@ impl Clock {
         self.publish(true);
     }
 
-    /// Pauses and starts a seek; the first slice runs now (a near minute lands at once), or at
-    /// real scale in the next task.
+    /// Pauses and starts a seek; the first slice runs now (a near minute lands at once), or, for
+    /// a far seek at real scale, in the next task.
     fn seek(self, minute: u32) {
         self.state.playing.set(false);
         let in_flight = self.engine.with_value(Engine::busy);
         self.state.history.with_value(|h| self.engine.update_value(|e| e.seek(h, minute)));
         if !in_flight {
             self.timing.update_value(|t| t.seek_ms = 0.0);
-            if self.state.heavy() {
-                // A real-scale minute is milliseconds of work on a phone: the seek starts in a
+            let near = self.state.history.with_value(|h| (h.minute()..=h.minute() + 2).contains(&minute));
+            if self.state.heavy() && !near {
+                // A real-scale minute is milliseconds of work on a phone: a far seek starts in a
                 // task of its own, not inside whatever asked for it (the page's mount, a click).
                 self.slice.set_value(Some(Soon::new(move || self.pump())));
+                self.publish(false);
             } else {
                 self.pump();
             }
