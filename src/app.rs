@@ -202,12 +202,8 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
                 <Show when=move || embed && legend_open.get()>
                     <div class="embed-legend" data-testid="embed-legend"><view::Legend/></div>
                 </Show>
-                // Embedded, the map would capture the host page's scroll and drags: it takes
-                // them only after a click.
                 <Show when=move || embed && !interactive.get()>
-                    <button type="button" class="click-to-interact" data-testid="click-to-interact" on:click=move |_| interactive.set(true)>
-                        "Click to interact"
-                    </button>
+                    <ClickToInteract interactive=interactive/>
                 </Show>
             </div>
             </Show>
@@ -239,6 +235,17 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
                 <Later><tipping::TippingPanel/></Later>
             </Show>
         </section>
+    }
+}
+
+/// Embedded, the map would capture the host page's scroll and drags: it takes them only after
+/// a click on this.
+#[component]
+pub fn ClickToInteract(interactive: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <button type="button" class="click-to-interact" data-testid="click-to-interact" on:click=move |_| interactive.set(true)>
+            "Click to interact"
+        </button>
     }
 }
 

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use overlay_sim::Design;
 
 use super::{design_of, link, Twin};
+use crate::app::ClickToInteract;
 use crate::app_state::AppState;
 use crate::{player, share, view};
 
@@ -75,9 +76,7 @@ pub fn CompareStage(twin: Twin, embed: bool, inspect: bool) -> impl IntoView {
                 </Provider>
             </div>
             <Show when=move || embed && !interactive.get()>
-                <button type="button" class="click-to-interact" data-testid="click-to-interact" on:click=move |_| interactive.set(true)>
-                    "Click to interact"
-                </button>
+                <ClickToInteract interactive=interactive/>
             </Show>
         </div>
     }
