@@ -3,22 +3,13 @@
 // long task can be told apart: start-up, the first map, or the landing.
 //   node bench/deeplinks.mjs <base-url> [runs] [cpu-throttle]
 // e.g. node bench/deeplinks.mjs http://127.0.0.1:8080/ 2 4
-import { launch } from '../e2e/helpers.mjs';
+import { launch, throttledPage } from '../e2e/helpers.mjs';
 
 const [base, runs = '2', throttle = '4'] = process.argv.slice(2);
 const browser = await launch();
 for (let r = 0; r < Number(runs); r++) {
   for (const t of [1500, 2800]) {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await ctx.newPage();
-    const cdp = await ctx.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: Number(throttle) });
-    await page.addInitScript(() => {
-      window.__long = [];
-      new PerformanceObserver((l) => {
-        for (const e of l.getEntries()) window.__long.push([Math.round(e.startTime), Math.round(e.duration)]);
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    const { ctx, page } = await throttledPage(browser, throttle);
     const t0 = Date.now();
     await page.goto(`${base}?scenario=dec-2010&scale=real&t=${t}`, { waitUntil: 'load', timeout: 120000 });
     await page.waitForFunction((t) => document.querySelector('canvas')?.getAttribute('data-drawn-minute') === String(t), t, { timeout: 180000 });

@@ -38,7 +38,7 @@ describe('tipping-point map', () => {
     const panel = page.locator('#tipping');
     assert.match(await panel.locator('.tipping-caption').textContent(), /tipping point/);
     assert.match(await panel.locator('.tipping-legend').textContent(), /users' hours.*this run.*Dec 2010/s);
-    assert.match(await panel.locator('.tipping-status').textContent(), /169 runs of 48 h at city scale, computed in [\d.]+ s/);
+    assert.match(await panel.locator('.tipping-status').textContent(), /169 cells × 3 runs of 48 h at city scale \(each cell the mean of its runs\), computed in [\d.]+ s/);
     const finding = await page.locator('[data-testid="tipping-finding"]').textContent();
     assert.match(finding, /December 2010 setting/);
     await page.waitForTimeout(200);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ARTIFACTS, ROOT, launch, minuteOf, openPage, serveDist, waitForDrawnCanvas } from './helpers.mjs';
+import { ARTIFACTS, ROOT, launch, minuteOf, openPage, serveDist, waitFor, waitForDrawnCanvas } from './helpers.mjs';
 
 const canvasAttr = (page, name) => page.locator('canvas.stage').getAttribute(name);
 const tid = (page, id) => page.locator(`[data-testid="${id}"]`).first();
@@ -20,15 +20,6 @@ async function drawnAt(page, m, timeout = 20000) {
     await sleep(100);
   }
   throw new Error(`canvas never drew minute ${m}`);
-}
-
-async function waitFor(cond, what, timeout = 20000) {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeout) {
-    if (await cond()) return;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** The model's series from the native runner (same seed, same scale): series[m - 1] is minute m. */

@@ -78,9 +78,13 @@ pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
 
 fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, done: Box<dyn FnOnce(url::UrlState, AppState)>) {
     match build.advance() {
+        // The page's state (its history's first minute) in a task of its own.
         Some(world) => {
-            let state = AppState::from_world(u.scenario.clone(), world);
-            done(u, state);
+            gloo_timers::callback::Timeout::new(0, move || {
+                let state = AppState::from_world(u.scenario.clone(), world);
+                done(u, state);
+            })
+            .forget();
         }
         None => {
             gloo_timers::callback::Timeout::new(0, move || build_stage(u, build, done)).forget();

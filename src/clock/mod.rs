@@ -309,6 +309,12 @@ impl Clock {
                 t.last_seek_ms = t.seek_ms;
             }
         });
+        if !busy && spent >= SLICE_MS / 2.0 {
+            // A long seek lands in a task of its own: the map, charts and panels catching up
+            // (tens of milliseconds on a phone) do not add to this slice's.
+            self.slice.set_value(Some(Soon::new(move || self.publish(true))));
+            return;
+        }
         self.publish(!busy);
         self.slice.set_value(busy.then(|| Soon::new(move || self.pump())));
     }

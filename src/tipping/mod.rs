@@ -25,7 +25,7 @@ pub const HOURS: u32 = 48;
 pub const PANEL_ID: &str = "tipping";
 
 /// The scale the map is computed at: the run's own, but city instead of real (a real-scale
-/// map would be 169 runs of a second or more each).
+/// map would be 169 × 3 runs of a second or more each).
 pub fn map_scale(s: Scale) -> Scale {
     if s == Scale::Real { Scale::City } else { s }
 }

@@ -89,23 +89,24 @@ fn redraw(state: AppState, computer: Computer, canvas: NodeRef<Canvas>, hover: R
 fn texts(computer: Computer, visible: RwSignal<bool>, hover: RwSignal<Option<usize>>) -> (Memo<String>, Memo<String>, Memo<String>) {
     let status = Memo::new(move |_| {
         let p = computer.progress.get();
-        let n = computer.with(|s| s.grid().len()).unwrap_or(0);
+        let (n, runs) = computer.with(|s| (s.grid().len(), s.grid().runs())).unwrap_or((0, 1));
         let scale = computer.with(|s| s.grid().base().params.scale.name()).unwrap_or("city");
+        let what = format!("{n} cells × {runs} runs of {HOURS} h at {scale} scale");
         match computer.took_ms() {
             _ if !visible.get() => "The map is computed when it comes into view.".to_string(),
-            Some(ms) if p >= 1.0 => format!("{n} runs of {HOURS} h at {scale} scale, computed in {:.1} s in your browser.", ms / 1000.0),
-            _ => format!("Computing… {:.0}% of {n} runs of {HOURS} h at {scale} scale.", p * 100.0),
+            Some(ms) if p >= 1.0 => format!("{what} (each cell the mean of its runs), computed in {:.1} s in your browser.", ms / 1000.0),
+            _ => format!("Computing… {:.0}% of {what}: the first pass draws every cell, the next ones refine it.", p * 100.0),
         }
     });
     let readout = Memo::new(move |_| {
         computer.version.track();
-        let Some(i) = hover.get() else { return "Point at a square to read it; click it to load that run.".to_string() };
+        let Some(i) = hover.get() else { return "Point at a square to read it; click it to load its first run.".to_string() };
         computer
             .with(|s| {
                 let g = s.grid();
                 let (col, row) = g.position(i);
                 let (xs, ys) = (g.x().values(), g.y().values());
-                words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), s.cells().get(i).and_then(Option::as_ref), HOURS, s.expected_hours())
+                words::readout(&g.x().param, &g.y().param, xs.get(col).copied().unwrap_or(0.0), ys.get(row).copied().unwrap_or(0.0), (s.cells().get(i).and_then(Option::as_ref), s.runs_of(i)), HOURS, s.expected_hours())
             })
             .unwrap_or_default()
     });
@@ -113,7 +114,8 @@ fn texts(computer: Computer, visible: RwSignal<bool>, hover: RwSignal<Option<usi
         computer.version.track();
         computer
             .with(|s| {
-                if !s.done() {
+                // Once every cell has its first run: later passes only refine the numbers.
+                if s.cells().iter().any(Option::is_none) {
                     return None;
                 }
                 let d = Scenario::preset_at("dec-2010", s.grid().base().params.scale).ok()?;

@@ -11,8 +11,14 @@ use super::{words, PANEL_ID};
 use crate::app_state::AppState;
 
 /// How to read the map, in one line.
-const CAPTION: &str = "Each square is a whole 48-hour run of this scenario with two settings changed: bright squares kept their users, \
-                       dark ones collapsed — where the colour jumps is the tipping point.";
+fn caption() -> String {
+    format!(
+        "Each square averages {} whole {}-hour runs of this scenario, each with its own roll of the dice, with two settings \
+         changed: bright squares kept their users, dark ones collapsed — where the colour jumps is the tipping point.",
+        overlay_sim::sweep::RUNS,
+        super::HOURS
+    )
+}
 
 fn options(names: &mut dyn Iterator<Item = (&'static str, &'static str)>) -> impl IntoView + use<> {
     names.map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()
@@ -73,7 +79,7 @@ pub fn MapLegend(computer: Computer, outcome: RwSignal<Outcome>) -> impl IntoVie
             <span class="tipping-key"><span class="ring">"◯"</span>" this run"</span>
             <span class="tipping-key"><span class="cross">"✕"</span>" Dec 2010 as reported"</span>
         </div>
-        <p class="tipping-caption">{CAPTION}</p>
+        <p class="tipping-caption">{caption()}</p>
     }
 }
 
@@ -112,6 +118,6 @@ pub fn TippingHint() -> impl IntoView {
 mod tests {
     #[test]
     fn the_caption_names_the_runs_length() {
-        assert!(super::CAPTION.contains(&format!("{}-hour", super::super::HOURS)));
+        assert!(super::caption().contains(&format!("{}-hour", super::super::HOURS)));
     }
 }

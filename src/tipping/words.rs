@@ -41,11 +41,14 @@ fn outcome_words(cell: &Cell, hours: u32, expected_hours: f64) -> String {
 }
 
 /// The line under the map for the cell at (`xv`, `yv`), computed or not.
-pub fn readout(x: &str, y: &str, xv: f64, yv: f64, cell: Option<&Cell>, hours: u32, expected_hours: f64) -> String {
+/// `runs`: how many of the cell's runs are done (the figures are their means, and the middle
+/// run's time back).
+pub fn readout(x: &str, y: &str, xv: f64, yv: f64, (cell, runs): (Option<&Cell>, usize), hours: u32, expected_hours: f64) -> String {
     let at = format!("{} {} · {} {}", label(x), value(x, xv), label(y), value(y, yv));
+    let over = if runs == 1 { "1 run".to_string() } else { format!("{runs} runs") };
     match cell {
-        Some(c) => format!("{at} → {}. Click to load this run.", outcome_words(c, hours, expected_hours)),
-        None => format!("{at} → not computed yet. Click to load this run."),
+        Some(c) => format!("{at} → over {over}: {}. Click to load its first run.", outcome_words(c, hours, expected_hours)),
+        None => format!("{at} → not computed yet. Click to load its first run."),
     }
 }
 
@@ -99,6 +102,7 @@ mod tests {
             scale: overlay_sim::Scale::City,
             seed: 1,
             hours: 48,
+            runs: 3,
             x: AxisValues { param: "buggy_share".into(), values: vec![0.0, 0.5, 1.0] },
             y: AxisValues { param: "capacity_headroom".into(), values: vec![2.0, 4.0, 6.0] },
             cells,
@@ -120,8 +124,9 @@ mod tests {
     #[test]
     fn a_readout_says_where_and_what() {
         let c = Cell { x: 0.5, y: 4.0, user_hours_lost: 960_000.0, trough: 0.0, minutes_to_90pct: None };
-        let t = readout("buggy_share", "capacity_headroom", 0.5, 4.0, Some(&c), 48, 1_000_000.0);
+        let t = readout("buggy_share", "capacity_headroom", 0.5, 4.0, (Some(&c), 3), 48, 1_000_000.0);
         assert!(t.contains("50%") && t.contains("5.0×") && t.contains("960.0k") && t.contains("96% of all") && t.contains("not back"), "{t}");
-        assert!(readout("buggy_share", "capacity_headroom", 0.5, 4.0, None, 48, 0.0).contains("not computed"));
+        assert!(t.contains("over 3 runs"), "{t}");
+        assert!(readout("buggy_share", "capacity_headroom", 0.5, 4.0, (None, 0), 48, 0.0).contains("not computed"));
     }
 }

@@ -90,6 +90,7 @@ pub struct Renderer {
     base_ctx: CanvasRenderingContext2d,
     key: Option<Key>,
     raster: Raster,
+    areas: groups::AreaLayer,
     particles: Particles,
     /// When the current minute first showed (for sub-minute animation).
     tick_at: f64,
@@ -123,6 +124,7 @@ impl Renderer {
             base_ctx,
             key: None,
             raster: Raster::default(),
+            areas: groups::AreaLayer::new()?,
             particles: Particles::default(),
             tick_at: 0.0,
             font: String::new(),
@@ -204,7 +206,7 @@ impl Renderer {
             ctx.fill_rect(0.0, 0.0, v.w, v.h);
         }
         // The cache groups under the supernodes: where the storm is, group by group.
-        groups::draw_areas(ctx, v, snap, f.dpr);
+        self.areas.draw(ctx, v, snap, f.dpr, (f.revision, f.camera_version));
         // Fewer, fainter links over the dense layer: they are context, not data.
         draw_edges(ctx, v, snap, n, f.dpr, if self.raster_lod { EDGES_MAX / 4 } else { EDGES_MAX });
         if !self.raster_lod {

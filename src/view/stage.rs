@@ -47,7 +47,7 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
     let Some(ctx) = draw::context_2d(&canvas) else { return };
     let Some(mut renderer) = Renderer::new() else { return };
     let motion = !prefers_reduced_motion();
-    let (mut first, mut drawn_once) = (true, false);
+    let (mut first, mut drawn_once, mut held) = (true, false, false);
     clock.on_frame(move |now| {
         // The page's first layout comes with the first frame: the first drawing waits a frame
         // (and its buffers are made now).
@@ -61,6 +61,13 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
         // While the clock computes a far seek, the map holds its picture (dimmed by the page)
         // and the model gets the time: the progress shows on the clock and the timeline.
         if drawn_once && state.progress.with_untracked(Option::is_some) {
+            held = true;
+            return true;
+        }
+        // A seek has just landed: the panels and charts changed with it, and the browser lays
+        // them out and paints them in this frame. The map's new picture waits for the next one,
+        // so the two do not make one long frame (~150 ms on a phone-class CPU).
+        if std::mem::take(&mut held) {
             return true;
         }
         drawn_once = true;

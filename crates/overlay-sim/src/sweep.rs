@@ -25,6 +25,12 @@ use std::fmt;
 pub const MAX_STEPS: u32 = 64;
 /// Longest run a cell may be (the runner's limit: 14 days).
 pub const MAX_HOURS: u32 = 14 * 24;
+/// Runs per cell unless told otherwise, with seeds `seed`, `seed + 1`, …: one run is one roll of
+/// the dice, and near the edge neighbouring cells fall either way by chance (a single-run map
+/// shows that noise as a chequerboard). A cell shows the mean of its runs.
+pub const RUNS: u32 = 3;
+/// Most runs a cell may have.
+pub const MAX_RUNS: u32 = 16;
 
 /// Why a sweep cannot be set up. Its text names what was wrong and what is allowed.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +47,8 @@ pub enum SweepError {
     TooFine { param: String, steps: u32, distinct: usize },
     /// The runs would be shorter than allowed or end before the scenario's trigger.
     Hours { hours: u32, min: u32 },
+    /// Runs per cell outside 1..=MAX_RUNS.
+    Runs(u32),
 }
 
 impl fmt::Display for SweepError {
@@ -54,6 +62,7 @@ impl fmt::Display for SweepError {
                 write!(f, "{param} takes whole numbers: {steps} steps but only {distinct} distinct values in that range")
             }
             SweepError::Hours { hours, min } => write!(f, "hours: {hours} is not a whole number from {min} to {MAX_HOURS} (the runs must go past the trigger)"),
+            SweepError::Runs(n) => write!(f, "runs: {n} is not a whole number from 1 to {MAX_RUNS}"),
         }
     }
 }
@@ -177,6 +186,31 @@ pub struct Cell {
     pub minutes_to_90pct: Option<u32>,
 }
 
+/// One run's outcome, before a cell's runs are combined.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Outcome {
+    lost: f64,
+    trough: f64,
+    back: Option<u32>,
+}
+
+impl Cell {
+    /// The cell of runs `outs` (at least one): the mean users' hours lost and trough, and the
+    /// middle run's time back to 90% (a run that never comes back counts as the slowest).
+    fn of(x: f64, y: f64, outs: &[Outcome]) -> Cell {
+        let n = outs.len().max(1) as f64;
+        let mut backs: Vec<Option<u32>> = outs.iter().map(|o| o.back).collect();
+        backs.sort_by_key(|b| b.unwrap_or(u32::MAX));
+        Cell {
+            x,
+            y,
+            user_hours_lost: outs.iter().map(|o| o.lost).sum::<f64>() / n,
+            trough: outs.iter().map(|o| o.trough).sum::<f64>() / n,
+            minutes_to_90pct: backs.get(outs.len().saturating_sub(1) / 2).copied().flatten(),
+        }
+    }
+}
+
 /// An axis as it appears in the output: the parameter and its values.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AxisValues {
@@ -192,6 +226,8 @@ pub struct Sweep {
     pub scale: crate::Scale,
     pub seed: u64,
     pub hours: u32,
+    /// Runs per cell (seeds `seed`, `seed + 1`, …).
+    pub runs: u32,
     pub x: AxisValues,
     pub y: AxisValues,
     pub cells: Vec<Cell>,
@@ -206,6 +242,7 @@ pub struct Grid {
     xs: Vec<f64>,
     ys: Vec<f64>,
     hours: u32,
+    runs: u32,
 }
 
 impl Grid {
@@ -235,7 +272,7 @@ impl Grid {
             }
         }
         let (xs, ys) = (x.values(), y.values());
-        let grid = Grid { base, x, y, xs, ys, hours };
+        let grid = Grid { base, x, y, xs, ys, hours, runs: RUNS };
         // Limits between parameters (peers against supernodes), for every pair on the map.
         for i in 0..grid.len() {
             grid.scenario(i).check()?;
@@ -255,7 +292,19 @@ impl Grid {
     pub fn hours(&self) -> u32 {
         self.hours
     }
-    /// Number of cells (runs).
+    /// Runs per cell.
+    pub fn runs(&self) -> u32 {
+        self.runs
+    }
+    /// The same grid with `runs` runs per cell (1 to [`MAX_RUNS`]).
+    pub fn with_runs(mut self, runs: u32) -> Result<Grid, SweepError> {
+        if !(1..=MAX_RUNS).contains(&runs) {
+            return Err(SweepError::Runs(runs));
+        }
+        self.runs = runs;
+        Ok(self)
+    }
+    /// Number of cells (each of [`runs`](Grid::runs) runs).
     pub fn len(&self) -> usize {
         self.xs.len() * self.ys.len()
     }
@@ -267,7 +316,14 @@ impl Grid {
         (i % self.xs.len(), i / self.xs.len())
     }
 
-    /// The scenario of cell `i`: the base with the two parameters set.
+    /// The scenario of cell `i`'s run `r`: its first run's with the seed moved on by `r`.
+    fn scenario_run(&self, i: usize, r: u32) -> Scenario {
+        let mut sc = self.scenario(i);
+        sc.params.seed = sc.params.seed.wrapping_add(u64::from(r));
+        sc
+    }
+
+    /// The scenario of cell `i` (its first run): the base with the two parameters set.
     pub fn scenario(&self, i: usize) -> Scenario {
         let (col, row) = self.position(i);
         let mut sc = self.base.clone();
@@ -277,11 +333,21 @@ impl Grid {
         sc
     }
 
-    /// Runs cell `i` to the end in one go.
+    /// Runs cell `i`'s runs to the end in one go.
     pub fn cell(&self, i: usize) -> Cell {
-        let mut run = CellRun::new(self, i);
-        run.advance(self.hours * 60);
-        run.finish(self)
+        let outs: Vec<Outcome> = (0..self.runs)
+            .map(|r| {
+                let mut run = CellRun::new(self, i, r);
+                run.advance(self.hours * 60);
+                run.outcome()
+            })
+            .collect();
+        self.cell_of(i, &outs)
+    }
+
+    fn cell_of(&self, i: usize, outs: &[Outcome]) -> Cell {
+        let (col, row) = self.position(i);
+        Cell::of(self.xs[col], self.ys[row], outs)
     }
 
     /// Every cell, one after another.
@@ -317,6 +383,7 @@ impl Grid {
             scale: self.base.params.scale,
             seed: self.base.params.seed,
             hours: self.hours,
+            runs: self.runs,
             x: AxisValues { param: self.x.param.clone(), values: self.xs.clone() },
             y: AxisValues { param: self.y.param.clone(), values: self.ys.clone() },
             cells,
@@ -333,7 +400,7 @@ fn text(v: f64, param: &str) -> String {
     }
 }
 
-/// One cell's run in progress.
+/// One run of a cell in progress.
 #[derive(Debug)]
 struct CellRun {
     index: usize,
@@ -343,8 +410,8 @@ struct CellRun {
 }
 
 impl CellRun {
-    fn new(grid: &Grid, index: usize) -> CellRun {
-        let world = World::new(&grid.scenario(index));
+    fn new(grid: &Grid, index: usize, run: u32) -> CellRun {
+        let world = World::new(&grid.scenario_run(index, run));
         let minutes = grid.hours as usize * 60;
         CellRun { index, world, series: Vec::with_capacity(minutes), minutes }
     }
@@ -363,16 +430,9 @@ impl CellRun {
         self.series.len() >= self.minutes
     }
 
-    fn finish(&self, grid: &Grid) -> Cell {
-        let (col, row) = grid.position(self.index);
+    fn outcome(&self) -> Outcome {
         let s = summarize(&self.world, &self.series);
-        Cell {
-            x: grid.xs[col],
-            y: grid.ys[row],
-            user_hours_lost: user_hours_lost(&self.series),
-            trough: s.trough_online_fraction,
-            minutes_to_90pct: s.minutes_to_90pct,
-        }
+        Outcome { lost: user_hours_lost(&self.series), trough: s.trough_online_fraction, back: s.minutes_to_90pct }
     }
 }
 
@@ -389,15 +449,19 @@ pub fn user_hours_expected(series: &[Metrics]) -> f64 {
 }
 
 /// Computes a grid a few simulated minutes at a time. The caller decides how much work fits in
-/// a slice; the model never reads a clock. Cells are computed coarse grid first (every other
-/// column of every other row), so a drawing of the unfinished map already shows its shape.
+/// a slice; the model never reads a clock. Each cell's first run comes first, coarse grid first
+/// (every other column of every other row), so a drawing of the unfinished map already shows its
+/// shape; the further runs then refine it.
 #[derive(Debug)]
 pub struct Sweeper {
     grid: Grid,
-    /// Cell indices in the order they are computed.
+    /// Cell indices in the order one pass computes them.
     order: Vec<usize>,
-    /// By cell index; None until computed.
+    /// By cell index; None until its first run is done, then the mean of its runs so far.
     cells: Vec<Option<Cell>>,
+    /// By cell index: its runs' outcomes so far.
+    outcomes: Vec<Vec<Outcome>>,
+    /// Runs finished, over all passes.
     finished: usize,
     current: Option<CellRun>,
     /// Users' hours expected over a run (from the first finished cell).
@@ -414,7 +478,7 @@ pub fn coarse_first(nx: usize, ny: usize) -> Vec<usize> {
 impl Sweeper {
     pub fn new(grid: Grid) -> Sweeper {
         let order = coarse_first(grid.xs.len(), grid.ys.len());
-        Sweeper { cells: vec![None; grid.len()], order, grid, finished: 0, current: None, expected_hours: 0.0 }
+        Sweeper { cells: vec![None; grid.len()], outcomes: vec![Vec::new(); grid.len()], order, grid, finished: 0, current: None, expected_hours: 0.0 }
     }
 
     pub fn grid(&self) -> &Grid {
@@ -426,9 +490,19 @@ impl Sweeper {
         &self.cells
     }
 
-    /// How many cells are computed.
+    /// How many of cell `i`'s runs are done.
+    pub fn runs_of(&self, i: usize) -> usize {
+        self.outcomes.get(i).map_or(0, Vec::len)
+    }
+
+    /// How many runs are done (a cell has [`Grid::runs`]).
     pub fn finished(&self) -> usize {
         self.finished
+    }
+
+    /// Runs in the whole map.
+    fn total(&self) -> usize {
+        self.grid.len() * self.grid.runs as usize
     }
 
     /// Users' hours a run would have if everyone expected were online throughout (0 until the
@@ -438,13 +512,13 @@ impl Sweeper {
     }
 
     pub fn done(&self) -> bool {
-        self.finished >= self.grid.len()
+        self.finished >= self.total()
     }
 
     /// Share of the work done, 0 to 1 (simulated minutes computed over all minutes).
     pub fn progress(&self) -> f64 {
         let per = u64::from(self.grid.hours) * 60;
-        let total = per * self.grid.len() as u64;
+        let total = per * self.total() as u64;
         let now = self.finished as u64 * per + self.current.as_ref().map_or(0, |r| r.series.len() as u64);
         if total == 0 { 1.0 } else { now as f64 / total as f64 }
     }
@@ -457,7 +531,8 @@ impl Sweeper {
                 Some(r) => r,
                 None => {
                     minutes -= 1;
-                    self.current.insert(CellRun::new(&self.grid, self.order[self.finished]))
+                    let (pass, k) = (self.finished / self.order.len(), self.finished % self.order.len());
+                    self.current.insert(CellRun::new(&self.grid, self.order[k], pass as u32))
                 }
             };
             minutes -= run.advance(minutes);
@@ -465,7 +540,9 @@ impl Sweeper {
                 if self.finished == 0 {
                     self.expected_hours = user_hours_expected(&run.series);
                 }
-                self.cells[run.index] = Some(run.finish(&self.grid));
+                let i = run.index;
+                self.outcomes[i].push(run.outcome());
+                self.cells[i] = Some(self.grid.cell_of(i, &self.outcomes[i]));
                 self.finished += 1;
                 self.current = None;
             }

@@ -102,8 +102,14 @@ pub struct World {
     pub(crate) login_served: f64,
     /// Clients the bootstrap servers gave fresh addresses to, last minute.
     pub(crate) bootstrap_served: f64,
+    /// Each region's demand at minute `demand_t` (relative to its own peak).
+    pub(crate) demand_now: Vec<f64>,
+    pub(crate) demand_t: u32,
     pub(crate) gc: f64,
     pub(crate) gc_dirty: bool,
+    /// Serving user-run slots at the last giant-component pass, and its minute.
+    pub(crate) gc_alive: u32,
+    pub(crate) gc_t: u32,
     pub(crate) first_wave_lost: u32,
     pub(crate) alive_at_trigger: u32,
     /// Slots serving at the trigger and not yet counted in the first wave.
@@ -120,31 +126,34 @@ fn clients_per_supernode(peers: u64, n_ord: usize) -> f32 {
     (peers.max(1) as f64 / n_ord as f64) as f32
 }
 
-/// A world built a stage at a time — the layout; capacities and the mesh; the hosts and
-/// peers — so a browser can spread a real-scale network's construction over a few tasks.
-/// The stages draw from one random stream in order: the same world as [`World::new`].
+/// A world built a stage at a time — the layout; the capacities; the mesh; the hosts and
+/// peers — so a browser can spread a real-scale network's construction over a few tasks
+/// (each a few ms natively, under 100 ms on a phone-class CPU). The stages draw from one
+/// random stream in order: the same world as [`World::new`].
 pub struct WorldBuild {
     sc: Scenario,
     rng: Rng,
     layout: Option<Layout>,
-    sized: Option<(Vec<f32>, Mesh)>,
+    /// Capacities of every slot and the mesh degree each user-run slot wants.
+    caps: Option<(Vec<f32>, Vec<u32>)>,
+    mesh: Option<Mesh>,
 }
 
 impl WorldBuild {
     pub fn new(sc: &Scenario) -> WorldBuild {
-        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, sized: None }
+        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, caps: None, mesh: None }
     }
 
     /// Runs the next stage; returns the world after the last (call no more after that).
     pub fn advance(&mut self) -> Option<World> {
         let p = &self.sc.params;
         let n_ord = (p.supernodes as usize).max(1);
+        let n = n_ord + self.sc.scripted_megas() as usize + USER_MEGAS;
         let Some(layout) = self.layout.as_ref() else {
             self.layout = Some(Layout::new(p, n_ord, &mut self.rng));
             return None;
         };
-        if self.sized.is_none() {
-            let n = n_ord + self.sc.scripted_megas() as usize + USER_MEGAS;
+        let Some((_, want_degree)) = self.caps.as_ref() else {
             let clients_mean = clients_per_supernode(p.peers, n_ord);
             // Capacity is sized to what a *serving* supernode carries: at steady state a share of
             // the slots is between hosts (longer-lived hosts at the miniature scales, fewer gaps).
@@ -152,13 +161,16 @@ impl WorldBuild {
             let serving = 1.0 - gap / (f64::from(p.sn_session_min) + gap);
             let (mut cap, want_degree) = capacities(p, layout, clients_mean * normal_unit(p) / serving as f32, &mut self.rng);
             cap.resize(n, p.mega_capacity_factor as f32 * clients_mean / CLIENT_SHARE);
+            self.caps = Some((cap, want_degree));
+            return None;
+        };
+        if self.mesh.is_none() {
             // Megas get no mesh links of their own: they are reached through the operator's
             // servers, and the giant component is a property of the user-run mesh.
-            let mesh = Mesh::configuration(n, &want_degree, &mut self.rng);
-            self.sized = Some((cap, mesh));
+            self.mesh = Some(Mesh::configuration(n, want_degree, &mut self.rng));
             return None;
         }
-        let (layout, (cap, mesh)) = (self.layout.take()?, self.sized.take()?);
+        let (layout, (cap, _), mesh) = (self.layout.take()?, self.caps.take()?, self.mesh.take()?);
         let rng = std::mem::replace(&mut self.rng, Rng::new(0));
         Some(World::assemble(&self.sc, rng, layout, cap, mesh))
     }
@@ -237,8 +249,12 @@ impl World {
             promotion_broken: false,
             login_served: 0.0,
             bootstrap_served: 0.0,
+            demand_now: Vec::new(),
+            demand_t: u32::MAX,
             gc: 1.0,
             gc_dirty: true,
+            gc_alive: 0,
+            gc_t: 0,
             first_wave_lost: 0,
             alive_at_trigger: 0,
             first_wave_pending: vec![],
@@ -307,8 +323,18 @@ impl World {
     /// Peers of group `g` expected online at minute `t`.
     pub(crate) fn expected_in(&self, g: usize, t: u32) -> f64 {
         let gr = &self.groups[g];
-        let region = &REGIONS[gr.region as usize];
-        self.p.peers as f64 * gr.weight * regional_demand(region, self.hour_utc(t), self.p.diurnal_amplitude) / self.demand_norm
+        let demand = match self.demand_now.get(gr.region as usize) {
+            Some(&d) if self.demand_t == t => d,
+            _ => regional_demand(&REGIONS[gr.region as usize], self.hour_utc(t), self.p.diurnal_amplitude),
+        };
+        self.p.peers as f64 * gr.weight * demand / self.demand_norm
+    }
+
+    /// Works out each region's demand for minute `t` once (the stages ask for it per group).
+    pub(crate) fn cache_demand(&mut self, t: u32) {
+        let hour = self.hour_utc(t);
+        self.demand_now = REGIONS.iter().map(|r| regional_demand(r, hour, self.p.diurnal_amplitude)).collect();
+        self.demand_t = t;
     }
 
     pub(crate) fn hour_utc(&self, t: u32) -> f64 {

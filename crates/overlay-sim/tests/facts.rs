@@ -179,3 +179,17 @@ fn healthy_sandbox_has_normal_signalling() {
         assert!(frac(m) > 0.95);
     }
 }
+
+/// Users are conserved: supernodes take whole clients while the pools hold fractions of them,
+/// and a client who joined leaves the pool it came from. On a quiet day a classroom (where a
+/// minute's joins are a handful) keeps about the users it should have online, on every seed.
+#[test]
+fn a_quiet_day_keeps_the_users_it_should_have() {
+    for seed in 1..=8 {
+        let sc = scenario("sandbox", Scale::Classroom, &[("seed", &seed.to_string())]);
+        let (_, series) = run(&sc, 4);
+        let late = &series[150..230];
+        let mean = late.iter().map(frac).sum::<f64>() / late.len() as f64;
+        assert!((0.95..=1.03).contains(&mean), "seed {seed}: online {mean:.3} of expected before any trouble");
+    }
+}

@@ -10,7 +10,8 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: overlay-sim run --scenario NAME [--seed N] [--set KEY=VALUE]... [--hours H] [--format json|csv]
        overlay-sim sweep --scenario NAME [--scale classroom|city|real] --x PARAM=FROM:TO:N --y PARAM=FROM:TO:N
-                         [--hours H] [--seed N] [--set KEY=VALUE]... [--format json|csv]   (the tipping-point map; city scale unless told)
+                         [--hours H] [--seed N] [--runs N] [--set KEY=VALUE]... [--format json|csv]
+                         (the tipping-point map; city scale and 3 runs a cell, seeds N, N+1, …, unless told)
        overlay-sim list            (scenarios and parameters with their defaults)
        overlay-sim hashes          (the determinism table, tests/hashes.txt)
        overlay-sim mesh [SCALE]    (supernode positions and mesh links as JSON, for renderer benchmarks)";
@@ -186,6 +187,7 @@ fn sweep_main(args: &[String]) -> ExitCode {
 fn parse_sweep(args: &[String]) -> Result<(Grid, bool), String> {
     let mut it = args.iter();
     let (mut name, mut scale, mut x, mut y, mut hours, mut seed, mut sets, mut csv) = (None, "city".to_string(), None, None, 48u32, None, vec![], false);
+    let mut runs = overlay_sim::sweep::RUNS;
     while let Some(flag) = it.next() {
         let mut val = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -203,6 +205,10 @@ fn parse_sweep(args: &[String]) -> Result<(Grid, bool), String> {
                 let v = val()?;
                 hours = v.parse().map_err(|_| format!("--hours: '{v}' is not a whole number"))?;
             }
+            "--runs" => {
+                let v = val()?;
+                runs = v.parse().map_err(|_| format!("--runs: '{v}' is not a whole number"))?;
+            }
             "--format" => csv = is_csv(&val()?)?,
             other => return Err(format!("unknown option '{other}'")),
         }
@@ -218,7 +224,8 @@ fn parse_sweep(args: &[String]) -> Result<(Grid, bool), String> {
     }
     base.check().map_err(|e| e.to_string())?;
     let (x, y) = (x.ok_or("--x PARAM=FROM:TO:N is required")?, y.ok_or("--y PARAM=FROM:TO:N is required")?);
-    Ok((Grid::new(base, x, y, hours).map_err(|e| e.to_string())?, csv))
+    let grid = Grid::new(base, x, y, hours).and_then(|g| g.with_runs(runs)).map_err(|e| e.to_string())?;
+    Ok((grid, csv))
 }
 
 fn write_sweep_csv(out: &mut impl Write, s: &Sweep) -> std::io::Result<()> {

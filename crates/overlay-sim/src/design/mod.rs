@@ -234,7 +234,8 @@ impl World {
 pub(crate) fn leaving(a: u32, m: &GroupMinute, ctx: &Ctx, u: [f32; 3]) -> (u32, u32, u32) {
     let x = a as f32;
     let off = sround(x * m.off, u[0]).min(a);
-    let crashed = sround(x * m.buggy_attached * ctx.h_client, u[1]).min(a - off);
-    let rebooted = sround(x * ctx.reboot, u[2]).min(a - off - crashed);
+    // (Most minutes have no bug and no patch day: skip those roundings.)
+    let crashed = if ctx.h_client > 0.0 { sround(x * m.buggy_attached * ctx.h_client, u[1]).min(a - off) } else { 0 };
+    let rebooted = if ctx.reboot > 0.0 { sround(x * ctx.reboot, u[2]).min(a - off - crashed) } else { 0 };
     (off, crashed, rebooted)
 }

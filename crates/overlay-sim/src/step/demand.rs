@@ -67,11 +67,16 @@ impl World {
                 let before = attempts;
                 if rate >= 1.0 {
                     // Several attempts in the minute, until one gets through.
-                    let r = rate.round() as i32;
+                    // Attempt j + 1 happens if the first j missed: Σ missʲ attempts, 1 − missʳ through.
                     let miss = 1.0 - p_any;
-                    attempts += n * (0..r).map(|j| libm::pow(miss, f64::from(j))).sum::<f64>();
+                    let (mut tries, mut all_missed) = (0.0, 1.0);
+                    for _ in 0..rate.round() as u32 {
+                        tries += all_missed;
+                        all_missed *= miss;
+                    }
+                    attempts += n * tries;
                     m.tried[k] = n;
-                    m.through[k] = n * (1.0 - libm::pow(miss, f64::from(r)));
+                    m.through[k] = n * (1.0 - all_missed);
                 } else {
                     m.tried[k] = n * rate;
                     m.through[k] = m.tried[k] * p_any;

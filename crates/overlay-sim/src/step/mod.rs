@@ -13,9 +13,12 @@
 
 mod demand;
 mod inputs;
+mod lanes;
 mod peers;
 mod report;
 mod servers;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd;
 mod supernodes;
 
 use crate::slot::{Cause, SlotState};
@@ -35,9 +38,12 @@ pub(crate) const ACCEPT_EASY_LOAD: f32 = 0.6;
 pub(crate) const JOIN_COST: f32 = 2.0;
 /// Relaying and group video share of a client's load (cut when group video is disabled; our figure).
 pub(crate) const VIDEO_SHARE: f32 = 0.15;
-/// At real scale the giant component is recomputed every this many minutes (a union-find pass
-/// over the whole mesh); small networks recompute it every minute.
+/// At real scale the giant component (a union-find pass over the whole mesh) is recomputed on
+/// these ticks, when supernodes have come or gone in bulk since the last pass (this share of the
+/// slots, net) or the last pass is an hour old; small networks recompute it every minute.
 const GC_EVERY_MIN: u32 = 10;
+const GC_BULK: f64 = 0.005;
+const GC_STALE_MIN: u32 = 60;
 
 /// What one minute knows before the supernode pass: rates shared by every slot.
 #[derive(Clone, Copy, Debug, Default)]
@@ -113,6 +119,7 @@ pub(crate) struct Scratch {
     pub groups: Vec<GroupMinute>,
     pub rare: Vec<u32>,
     pub fails: Vec<Fail>,
+    pub lanes: lanes::Lanes,
 }
 
 impl World {
@@ -142,13 +149,15 @@ impl World {
         self.settle_peers(&ctx, &gm);
         self.minute = t;
         self.update_groups(t, &gm, &mut events);
-        self.update_giant_component(t, &events);
         self.last = self.metrics_with(&gm, pass);
+        self.update_giant_component(t, &events);
+        self.last.giant_component = self.gc;
         self.scratch.groups = gm;
         StepReport { metrics: self.last, events }
     }
 
     fn begin_minute(&mut self, t: u32) {
+        self.cache_demand(t);
         self.orphaned_now[self.n_ord..].fill(0);
         self.accepted_now[self.n_ord..].fill(0);
         if self.trigger_min == Some(t) {
@@ -159,10 +168,18 @@ impl World {
 
     fn update_giant_component(&mut self, t: u32, events: &[Event]) {
         self.gc_dirty |= events.iter().any(|e| e.kind.changes_mesh());
-        if self.gc_dirty && (self.n_ord < 10_000 || t % GC_EVERY_MIN == 0) {
+        if !self.gc_dirty {
+            return;
+        }
+        let due = self.n_ord < 10_000 || t % GC_EVERY_MIN == 0 && {
+            let alive = self.last.supernodes_alive;
+            f64::from(alive.abs_diff(self.gc_alive)) >= GC_BULK * self.n_ord as f64 || t >= self.gc_t + GC_STALE_MIN
+        };
+        if due {
             let (st, n) = (&self.state, self.n_ord);
             self.gc = self.mesh.giant_fraction(|i| i < n && st[i].serving());
             self.gc_dirty = false;
+            (self.gc_alive, self.gc_t) = (self.last.supernodes_alive, t);
         }
     }
 

@@ -23,10 +23,18 @@ impl World {
         let rest_back = 1.0 / f64::from(self.p.rest_min.max(1));
         let restart = 1.0 / f64::from(self.p.user_restart_min.max(1));
         let h = f64::from(ctx.h_client);
+        let joined_of = |w: &World, g: usize| w.joined_of(g, gm, joined_global, want_global);
+        // Supernodes take whole clients, while the pools hold fractions of them: in a small
+        // network a minute's joins can pass the clients who were looking. So that nobody is
+        // counted twice, as many users log off again, where those joins were made.
+        let made = |m: &GroupMinute| m.joined_mega + m.joined_here + m.joined_global_here;
+        let taken: f64 = (0..gm.len()).map(|g| joined_of(self, g).min(gm[g].through.iter().sum())).sum();
+        let made_all: f64 = gm.iter().map(made).sum();
+        let surplus = (made_all - taken).max(0.0);
         for (g, m) in gm.iter().enumerate() {
             let e = self.expected_in(g, ctx.t);
-            // Joined: the group's clients that found room, wherever they found it.
-            let joined = m.joined_mega + m.want_local * fill_of(m) + self.joined_near(g, gm) + share(joined_global, m.want_global, want_global);
+            let joined = joined_of(self, g);
+            let surplus = share(surplus, made(m), made_all);
             let gr = &mut self.groups[g];
             let b_att = if gr.attached > 0.0 { (gr.attached_buggy / gr.attached).min(1.0) } else { 0.0 };
             let through: f64 = m.through.iter().sum();
@@ -67,7 +75,7 @@ impl World {
             gr.resting_buggy = (gr.resting_buggy - rested_b).max(0.0);
             gr.login += back + rebooted_back + rested;
             gr.login_buggy += back + rebooted_back * b_att + rested_b;
-            self.follow_the_day(g, ctx.t, e);
+            self.follow_the_day(g, ctx.t, e, surplus);
         }
     }
 
@@ -77,7 +85,7 @@ impl World {
     /// region's day begins. As it ends, users log off — those who gave up first, then those
     /// still trying, then connected ones (next minute). Flows, not a fill: users who found
     /// service in another neighbourhood stay counted there.
-    fn follow_the_day(&mut self, g: usize, t: u32, e: f64) {
+    fn follow_the_day(&mut self, g: usize, t: u32, e: f64, surplus: f64) {
         let (e_prev, churn) = (self.expected_in(g, t.saturating_sub(1)), self.session_churn());
         let gr = &mut self.groups[g];
         for (n, nb) in [(&mut gr.resting, &mut gr.resting_buggy), (&mut gr.login, &mut gr.login_buggy)] {
@@ -92,7 +100,7 @@ impl World {
         let new = e * churn + rise.max(0.0);
         gr.login += new;
         gr.login_buggy += new * gr.buggy_share;
-        let mut go = if e > 0.0 { (-rise).max(0.0) * gr.wanting() / e } else { 0.0 };
+        let mut go = if e > 0.0 { (-rise).max(0.0) * gr.wanting() / e } else { 0.0 } + surplus.max(0.0);
         let r = gr.resting.min(go);
         gr.resting_buggy = (gr.resting_buggy - share(gr.resting_buggy, r, gr.resting)).max(0.0);
         gr.resting -= r;
@@ -107,6 +115,12 @@ impl World {
         gr.login -= r;
         go -= r;
         gr.off_extra = if gr.attached > 0.0 { (go / gr.attached).min(1.0) } else { 0.0 };
+    }
+
+    /// Joined: group `g`'s clients that found room, wherever they found it.
+    fn joined_of(&self, g: usize, gm: &[GroupMinute], joined_global: f64, want_global: f64) -> f64 {
+        let m = &gm[g];
+        m.joined_mega + m.want_local * fill_of(m) + self.joined_near(g, gm) + share(joined_global, m.want_global, want_global)
     }
 
     /// Joins this group's clients made at its neighbours' supernodes: each neighbour filled

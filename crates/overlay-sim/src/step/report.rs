@@ -47,15 +47,13 @@ impl World {
     pub(super) fn metrics_with(&self, gm: &[GroupMinute], pass: Pass) -> Metrics {
         let t = self.minute;
         let e = self.expected(t);
-        let (mut alive, mut megas, mut max_load) = (0u32, 0u32, pass.max_load);
-        for (i, s) in self.state.iter().enumerate() {
+        let (ordinary, mega) = self.state.split_at(self.n_ord);
+        let alive = ordinary.iter().filter(|s| s.serving()).count() as u32;
+        let (mut megas, mut max_load) = (0u32, pass.max_load);
+        for (s, &l) in mega.iter().zip(&self.load[self.n_ord..]) {
             if s.serving() {
-                if i < self.n_ord {
-                    alive += 1;
-                } else {
-                    megas += 1;
-                    max_load = max_load.max(self.load[i]);
-                }
+                megas += 1;
+                max_load = max_load.max(l);
             }
         }
         if gm.is_empty() {

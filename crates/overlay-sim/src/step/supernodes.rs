@@ -3,19 +3,12 @@
 //! rate, and gradually during probation), the offered load and the overload safeguard.
 //! Failures and the rare non-serving slots are settled after the pass; then the megas.
 
-use super::{Ctx, GroupMinute, ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST, VACANCY_GAP};
+use super::lanes::{flagged, GroupRates, Slots, DEPARTS, DUE, TRIPS};
+use super::{Ctx, GroupMinute, JOIN_COST, VACANCY_GAP};
 use crate::rng::sround;
 use crate::slot::{Cause, SlotState};
 use crate::world::{World, CLIENT_SHARE};
 use crate::{Event, EventKind};
-
-/// Weight of this minute's load in the load the safeguard watches (a half-life of about a
-/// minute: a spike of one minute alone does not trip it).
-const ALPHA: f32 = 0.5;
-/// How readily the safeguard trips per minute, per unit of smoothed overload: a host at twice
-/// its capacity shuts down within two minutes on average (our assumption; Rabbe: "a built-in
-/// safeguard shuts a supernode down when its load is excessive").
-const SHUT_RATE: f32 = 0.679;
 
 /// A serving supernode that stops this minute (applied after the hot pass).
 #[derive(Clone, Copy, Debug)]
@@ -50,102 +43,78 @@ fn departure(i: usize, mark: f32, [u0, u1]: [f32; 2], ctx: &Ctx, user_restart_mi
 }
 
 impl World {
+    /// The user-run slots, group by group: the joins a group's clients can still make are
+    /// shared among its accepting supernodes in proportion to what each would take.
     pub(super) fn supernode_pass(&mut self, ctx: &Ctx, gm: &mut [GroupMinute]) -> Pass {
         let mut pass = Pass::default();
-        let mut rare = std::mem::take(&mut self.scratch.rare);
-        let mut fails = std::mem::take(&mut self.scratch.fails);
-        rare.clear();
-        fails.clear();
+        let mut sc = std::mem::take(&mut self.scratch);
+        sc.rare.clear();
+        sc.fails.clear();
+        let key = self.rng.key();
         let p = &self.p;
-        let probe_cost_noise = 3.5f32;
-        let limit_per_cap = CLIENT_SHARE / ctx.client_cost;
-        let restart_delay = p.restart_delay_min as f32;
-        let probation = p.probation_min as f32;
-        let t = ctx.t;
-        let mut global_left_total: f32 = gm.iter().map(|m| m.want_global as f32).sum();
-        let global_left = &mut global_left_total;
+        let mut global_left: f32 = gm.iter().map(|m| m.want_global as f32).sum();
         for (g, m) in self.groups.iter().zip(gm.iter_mut()) {
             let r = g.slots();
-            let (state, timer, since, mark) = (&self.state[r.clone()], &self.timer[r.clone()], &self.since[r.clone()], &self.crash_mark[r.clone()]);
-            let (cap, mesh_load) = (&self.cap[r.clone()], &self.mesh_load[r.clone()]);
-            let attached = &mut self.attached[r.clone()];
-            let (load, ewma) = (&mut self.load[r.clone()], &mut self.ewma[r.clone()]);
-            let (orphaned_now, accepted_now) = (&mut self.orphaned_now[r.clone()], &mut self.accepted_now[r.clone()]);
+            let mut slots = Slots {
+                start: r.start,
+                state: &self.state[r.clone()],
+                timer: &self.timer[r.clone()],
+                since: &self.since[r.clone()],
+                mark: &self.crash_mark[r.clone()],
+                cap: &self.cap[r.clone()],
+                mesh_load: &self.mesh_load[r.clone()],
+                attached: &mut self.attached[r.clone()],
+                load: &mut self.load[r.clone()],
+                ewma: &mut self.ewma[r.clone()],
+                orphaned_now: &mut self.orphaned_now[r.clone()],
+                accepted_now: &mut self.accepted_now[r.clone()],
+            };
             let probes_here = m.probes + ctx.background;
-            let spread = (probe_cost_noise / (probes_here / p.probe_cost.max(0.1) as f32 + 1.0).sqrt()).min(1.0);
             let offered_join = m.arrivals + ctx.arrivals_global;
-            let local_share = if offered_join > 0.0 { m.arrivals / offered_join } else { 0.0 };
-            let mut local_left = (m.want_local + m.inbound) as f32;
-            for k in 0..r.len() {
-                orphaned_now[k] = 0;
-                accepted_now[k] = 0;
+            let rates = GroupRates {
+                probes_here,
+                spread: (3.5 / (probes_here / p.probe_cost.max(0.1) as f32 + 1.0).sqrt()).min(1.0),
+                offered_join,
+                limit_per_cap: CLIENT_SHARE / ctx.client_cost,
+                probation: p.probation_min as f32,
+            };
+            let ln = &mut sc.lanes;
+            let left = slots.leave_and_want(key, ctx, &rates, m, ln);
+            (m.left, m.crashed, m.rebooted) = (m.left + u64::from(left.off), m.crashed + u64::from(left.crashed), m.rebooted + u64::from(left.rebooted));
+            m.accepting += left.accepting;
+            for k in flagged(&ln.flag[..r.len()], DEPARTS | DUE) {
                 let i = r.start + k;
-                if state[k] != SlotState::Alive {
-                    if timer[k] <= t || (state[k] == SlotState::Shutdown && ctx.h_client > 0.0 && mark[k] <= ctx.crash_dose) {
-                        rare.push(i as u32);
-                    }
-                    continue;
-                }
-                let [u0, u1, u2, u3] = self.rng.quad();
-                if let Some(f) = departure(i, mark[k], [u0, u1], ctx, p.user_restart_min) {
-                    fails.push(f);
-                    continue;
-                }
-                // Clients leaving: log-offs, crashes of buggy clients, reboots.
-                let a = attached[k];
-                let att = a as f32;
-                let off = sround(att * m.off, u1).min(a);
-                let crashed = sround(att * m.buggy_attached * ctx.h_client, u2).min(a - off);
-                let rebooted = sround(att * ctx.reboot, u2).min(a - off - crashed);
-                let a = a - off - crashed - rebooted;
-                m.left += u64::from(off);
-                m.crashed += u64::from(crashed);
-                m.rebooted += u64::from(rebooted);
-                // Joins: at a bounded pace, ramping up through probation after a (re)start.
-                let noise = 1.0 + (u3 - 0.5) * spread;
-                // `since` 0: serving since before the run began, so out of probation.
-                let ramp = if probation > 0.0 && since[k] > 0 { ((t - since[k]) as f32 / probation).min(1.0) } else { 1.0 };
-                let limit = (cap[k] * limit_per_cap * ramp) as u32;
-                let mut acc = 0;
-                if ewma[k] <= ACCEPT_MAX_LOAD && a < limit {
-                    m.accepting += 1;
-                    // A busy supernode answers fewer join requests.
-                    let busy = ((ACCEPT_MAX_LOAD - ewma[k]) / (ACCEPT_MAX_LOAD - ACCEPT_EASY_LOAD)).clamp(0.0, 1.0);
-                    let pace = (ctx.pace * ramp * busy).max(1.0);
-                    // Never more joins than clients are looking: what is offered here is bounded
-                    // by what the group's own clients and everyone's wandering probes still want.
-                    let left = (local_left + *global_left).max(0.0);
-                    acc = sround((offered_join * noise).min(left), u3).min(limit - a).min(pace as u32);
-                }
-                let a = a + acc;
-                attached[k] = a;
-                accepted_now[k] = acc;
-                let local = (acc as f32 * local_share).min(local_left.max(0.0));
-                local_left -= local;
-                *global_left -= acc as f32 - local;
-                m.joined_here += f64::from(local);
-                m.joined_global_here += f64::from(acc as f32 - local);
-                pass.accepted += u64::from(acc);
-                let offered = a as f32 * ctx.client_cost + probes_here * noise + acc as f32 * JOIN_COST + mesh_load[k];
-                let l = offered / cap[k];
-                load[k] = l;
-                let e = ewma[k] + ALPHA * (l - ewma[k]);
-                ewma[k] = e;
-                m.offered += f64::from(offered);
-                m.load_sum += f64::from(l);
-                m.loaded += 1;
-                if p.overload_shutdown && e > 1.0 && u2 < (e - 1.0) * SHUT_RATE {
-                    let jitter = (0.8 + 0.4 * u1) * restart_delay;
-                    fails.push(Fail { i: i as u32, state: SlotState::Shutdown, cause: Cause::Overload, until: t + 1 + jitter as u32, load: e });
-                } else {
-                    m.alive += 1;
-                    m.attached += u64::from(a);
-                    pass.max_load = pass.max_load.max(l);
+                if ln.flag[k] & DUE != 0 {
+                    sc.rare.push(i as u32);
+                } else if let Some(f) = departure(i, slots.mark[k], [ln.leave_u[k], ln.jitter_u[k]], ctx, p.user_restart_min) {
+                    sc.fails.push(f);
                 }
             }
+            // Never more joins than clients are looking: the group's own clients and
+            // everyone's wandering probes still looking, shared in proportion.
+            let local_left = (m.want_local + m.inbound) as f32;
+            let budget = (local_left + global_left).max(0.0);
+            let share = if left.wanted > budget { budget / left.wanted } else { 1.0 };
+            let served = slots.join_and_load(key, ctx, &rates, share, p.overload_shutdown, ln);
+            for k in flagged(&ln.flag[..r.len()], TRIPS) {
+                let jitter = (0.8 + 0.4 * ln.jitter_u[k]) * p.restart_delay_min as f32;
+                let until = ctx.t + 1 + jitter as u32;
+                sc.fails.push(Fail { i: (r.start + k) as u32, state: SlotState::Shutdown, cause: Cause::Overload, until, load: slots.ewma[k] });
+            }
+            (m.offered, m.load_sum, m.loaded) = (m.offered + served.offered, m.load_sum + served.load_sum, m.loaded + served.loaded);
+            (m.alive, m.attached) = (m.alive + served.alive, m.attached + u64::from(served.attached));
+            pass.max_load = pass.max_load.max(served.max_load);
+            pass.accepted += u64::from(served.joined);
+            // Whose clients joined: in proportion to who arrived, but no more from either side
+            // than it had looking (so every join comes out of a pool, and none is counted twice).
+            let joined = served.joined as f32;
+            let local_share = if offered_join > 0.0 { m.arrivals / offered_join } else { 0.0 };
+            let local = (joined * local_share).max(joined - global_left.max(0.0)).min(local_left.max(0.0));
+            global_left -= joined - local;
+            m.joined_here += f64::from(local);
+            m.joined_global_here += f64::from(joined - local);
         }
-        self.scratch.rare = rare;
-        self.scratch.fails = fails;
+        self.scratch = sc;
         pass
     }
 

@@ -1,0 +1,282 @@
+//! The hot part of stage 4, one group's slots at a time, written without branches so the
+//! compiler runs it on several slots at once (SIMD): each slot's draws come from a counter-based
+//! hash rather than a sequential generator, decisions are masks and selects, and the rare things
+//! (a host leaving, a safeguard tripping, a timer running out) are flagged for a scalar pass.
+//! This is most of the model's time: ~43,000 serving slots every simulated minute at real scale.
+
+use super::{Ctx, GroupMinute, ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST};
+use crate::rng::keyed_unit_pair;
+use crate::slot::SlotState;
+
+/// Weight of this minute's load in the load the safeguard watches (a half-life of about a
+/// minute: a spike of one minute alone does not trip it).
+pub(super) const ALPHA: f32 = 0.5;
+/// How readily the safeguard trips per minute, per unit of smoothed overload: a host at twice
+/// its capacity shuts down within two minutes on average (our assumption; Rabbe: "a built-in
+/// safeguard shuts a supernode down when its load is excessive").
+pub(super) const SHUT_RATE: f32 = 0.679;
+
+/// Hash counters per slot a minute (each gives two uniforms).
+pub(super) const DRAWS: u32 = 3;
+
+/// Flags the lanes leave for the scalar pass.
+pub(super) const DEPARTS: u32 = 1;
+pub(super) const DUE: u32 = 2;
+pub(super) const TRIPS: u32 = 4;
+
+/// The rates every slot of one group sees this minute.
+pub(super) struct GroupRates {
+    pub probes_here: f32,
+    pub spread: f32,
+    pub offered_join: f32,
+    pub limit_per_cap: f32,
+    pub probation: f32,
+}
+
+/// Per-slot values the two halves of the pass hand on (one group's worth, reused).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lanes {
+    /// Joins a serving slot would take (negative: not serving).
+    pub want: Vec<f32>,
+    /// The uniforms that decided whether the slot's host leaves and, if its safeguard trips,
+    /// when it restarts; and the slot's probe noise this minute.
+    pub leave_u: Vec<f32>,
+    pub jitter_u: Vec<f32>,
+    pub noise: Vec<f32>,
+    pub flag: Vec<u32>,
+    /// Offered load and load of each serving slot (0 elsewhere), and the load of those that stay.
+    pub offered: Vec<f32>,
+    pub load: Vec<f32>,
+    pub stays: Vec<f32>,
+}
+
+impl Lanes {
+    /// Room for `n` slots (the passes overwrite every value they read back).
+    fn reserve(&mut self, n: usize) {
+        for v in [&mut self.want, &mut self.offered, &mut self.load, &mut self.stays, &mut self.leave_u, &mut self.jitter_u, &mut self.noise] {
+            if v.len() < n {
+                v.resize(n, 0.0);
+            }
+        }
+        if self.flag.len() < n {
+            self.flag.resize(n, 0);
+        }
+    }
+}
+
+/// One group's slots, as the pass reads and writes them.
+pub(super) struct Slots<'a> {
+    pub start: usize,
+    pub state: &'a [SlotState],
+    pub timer: &'a [u32],
+    pub since: &'a [u32],
+    pub mark: &'a [f32],
+    pub cap: &'a [f32],
+    pub mesh_load: &'a [f32],
+    pub attached: &'a mut [u32],
+    pub load: &'a mut [f32],
+    pub ewma: &'a mut [f32],
+    pub orphaned_now: &'a mut [u32],
+    pub accepted_now: &'a mut [u32],
+}
+
+/// Totals of the first half.
+#[derive(Default)]
+pub(super) struct Left {
+    pub off: u32,
+    pub crashed: u32,
+    pub rebooted: u32,
+    pub accepting: u32,
+    pub wanted: f32,
+}
+
+/// Totals of the second half.
+#[derive(Default)]
+pub(super) struct Served {
+    pub joined: u32,
+    pub loaded: u32,
+    pub alive: u32,
+    pub attached: u32,
+    pub offered: f64,
+    pub load_sum: f64,
+    pub max_load: f32,
+}
+
+impl Slots<'_> {
+    /// Host events, clients leaving (log-offs, crashes of buggy clients, reboots), and how many
+    /// joins each serving slot would take: at a bounded pace, ramping up through probation
+    /// after a (re)start, fewer the busier it is.
+    pub fn leave_and_want(&mut self, key: u64, ctx: &Ctx, r: &GroupRates, m: &GroupMinute, ln: &mut Lanes) -> Left {
+        let n = self.state.len();
+        ln.reserve(n);
+        self.orphaned_now.fill(0);
+        let t = ctx.t;
+        let bug_rate = m.buggy_attached * ctx.h_client;
+        let (bug_on, reboot_on, stay_below) = (ctx.h_client > 0.0, ctx.reboot > 0.0, 1.0 - ctx.sn_churn);
+        let dose = ctx.crash_dose;
+        let mut left = Left::default();
+        // Every slice cut to the group's length, so the loop has no bounds checks to stop it
+        // running on several slots at once.
+        let (state, timer, since, mark, cap) = (&self.state[..n], &self.timer[..n], &self.since[..n], &self.mark[..n], &self.cap[..n]);
+        let (attached, ewma) = (&mut self.attached[..n], &self.ewma[..n]);
+        let (u0s, u1s, noises) = (&mut ln.leave_u[..n], &mut ln.jitter_u[..n], &mut ln.noise[..n]);
+        let (flags, wants) = (&mut ln.flag[..n], &mut ln.want[..n]);
+        let base = DRAWS * self.start as u32;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let k0 = {
+            use super::simd::{leave_quads, LeaveIn, LeaveSlices};
+            let p = LeaveIn { key, base, t, dose, bug_on, bug_rate, reboot_on, reboot: ctx.reboot, stay_below, off: m.off, probation: r.probation, limit_per_cap: r.limit_per_cap, pace: ctx.pace, spread: r.spread, offered_join: r.offered_join };
+            let mut sl = LeaveSlices { state, timer, since, mark, cap, ewma, attached: &mut *attached, u0s: &mut *u0s, u1s: &mut *u1s, noises: &mut *noises, flags: &mut *flags, wants: &mut *wants };
+            let (n4, [off, crashed, rebooted, accepting]) = leave_quads(&p, &mut sl);
+            (left.off, left.crashed, left.rebooted, left.accepting) = (off, crashed, rebooted, accepting);
+            n4
+        };
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let k0 = 0;
+        for k in k0..n {
+            let c = base + DRAWS * k as u32;
+            let ([u0, u1], [u2, u3]) = (keyed_unit_pair(key, c), keyed_unit_pair(key, c + 1));
+            let noise = 1.0 + (u3 - 0.5) * r.spread;
+            (u0s[k], u1s[k], noises[k]) = (u0, u1, noise);
+            let st = state[k];
+            let alive = st == SlotState::Alive;
+            let crash = bug_on & (mark[k] <= dose);
+            let departs = alive & (crash | (reboot_on & (u0 < ctx.reboot)) | (u0 > stay_below));
+            let due = !alive & ((timer[k] <= t) | ((st == SlotState::Shutdown) & crash));
+            flags[k] = u32::from(departs) * DEPARTS | u32::from(due) * DUE;
+            let live = alive & !departs;
+            let a0 = attached[k] as i32;
+            let x = a0 as f32;
+            let off = round_at(x * m.off, u1).min(a0);
+            let crashed = round_at(x * bug_rate, u2).min(a0 - off);
+            let rebooted = round_at(x * ctx.reboot, u2).min(a0 - off - crashed);
+            let a = a0 - off - crashed - rebooted;
+            attached[k] = (if live { a } else { a0 }) as u32;
+            let gone = if live { [off, crashed, rebooted] } else { [0; 3] };
+            left.off += gone[0] as u32;
+            left.crashed += gone[1] as u32;
+            left.rebooted += gone[2] as u32;
+            // `since` 0: serving since before the run began, so out of probation.
+            let s = since[k];
+            let ramp = if (r.probation > 0.0) & (s > 0) { lo((t as i32 - s as i32).max(0) as f32 / r.probation, 1.0) } else { 1.0 };
+            let limit = floor_count(cap[k] * r.limit_per_cap * ramp);
+            let e = ewma[k];
+            let accepting = live & (e <= ACCEPT_MAX_LOAD) & (a < limit);
+            // A busy supernode answers fewer join requests.
+            let busy = hi(lo((ACCEPT_MAX_LOAD - e) * (1.0 / (ACCEPT_MAX_LOAD - ACCEPT_EASY_LOAD)), 1.0), 0.0);
+            let pace = floor_count(hi(ctx.pace * ramp * busy, 1.0));
+            let want = lo(r.offered_join * noise, (limit - a).max(0).min(pace) as f32);
+            wants[k] = if accepting { want } else if live { 0.0 } else { -1.0 };
+            left.accepting += u32::from(accepting);
+        }
+        left.wanted = lane_sum(&ln.want[..n], |w| hi(w, 0.0));
+        left
+    }
+
+    /// Joins (each slot's share of what is still wanted), the offered load and the overload
+    /// safeguard.
+    pub fn join_and_load(&mut self, key: u64, ctx: &Ctx, r: &GroupRates, share: f32, shutdown: bool, ln: &mut Lanes) -> Served {
+        let mut s = Served::default();
+        let n = self.state.len();
+        let (attached, accepted_now, load, ewma) = (&mut self.attached[..n], &mut self.accepted_now[..n], &mut self.load[..n], &mut self.ewma[..n]);
+        let (cap, mesh_load) = (&self.cap[..n], &self.mesh_load[..n]);
+        let (wants, noises, flags) = (&ln.want[..n], &ln.noise[..n], &mut ln.flag[..n]);
+        let base = DRAWS * self.start as u32 + 2;
+        let (offereds, loads, stayed) = (&mut ln.offered[..n], &mut ln.load[..n], &mut ln.stays[..n]);
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let k0 = {
+            use super::simd::{join_quads, JoinIn, JoinSlices};
+            let p = JoinIn { key, base, share, shutdown, client_cost: ctx.client_cost, probes_here: r.probes_here };
+            let mut sl = JoinSlices { cap, mesh_load, wants, noises, attached: &mut *attached, accepted_now: &mut *accepted_now, load: &mut *load, ewma: &mut *ewma, flags: &mut *flags, offereds: &mut *offereds, loads: &mut *loads, stayed: &mut *stayed };
+            join_quads(&p, &mut sl, &mut s)
+        };
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let k0 = 0;
+        for k in k0..n {
+            let w = wants[k];
+            let live = w >= 0.0;
+            // Fresh uniforms: rounding with the one that set the noise would bias the joins.
+            let [u4, u5] = keyed_unit_pair(key, base + DRAWS * k as u32);
+            let acc = round_at(hi(w, 0.0) * share, u4);
+            let a = attached[k] as i32 + acc;
+            attached[k] = a as u32;
+            accepted_now[k] = acc as u32;
+            s.joined += acc as u32;
+            let noise = noises[k];
+            let offered = a as f32 * ctx.client_cost + r.probes_here * noise + acc as f32 * JOIN_COST + mesh_load[k];
+            let l = offered / cap[k];
+            let e0 = ewma[k];
+            let e = e0 + ALPHA * (l - e0);
+            load[k] = if live { l } else { load[k] };
+            ewma[k] = if live { e } else { e0 };
+            let trips = live & shutdown & (e > 1.0) & (u5 < (e - 1.0) * SHUT_RATE);
+            flags[k] = u32::from(trips) * TRIPS;
+            let stays = live & !trips;
+            s.loaded += u32::from(live);
+            s.alive += u32::from(stays);
+            s.attached += if stays { a as u32 } else { 0 };
+            offereds[k] = if live { offered } else { 0.0 };
+            loads[k] = if live { l } else { 0.0 };
+            stayed[k] = if stays { l } else { 0.0 };
+        }
+        s.offered = f64::from(lane_sum(&ln.offered[..n], |x| x));
+        s.load_sum = f64::from(lane_sum(&ln.load[..n], |x| x));
+        s.max_load = ln.stays[..n].chunks(8).fold(0.0f32, |m, c| c.iter().fold(m, |m, &x| hi(m, x)));
+        s
+    }
+}
+
+/// Stochastic rounding of `x` ≥ 0 with the uniform `u`: ⌊x + u⌋, which is ⌊x⌋ + 1 with
+/// probability frac(x).
+#[inline]
+fn round_at(x: f32, u: f32) -> i32 {
+    floor_count(x + u)
+}
+
+/// ⌊y⌋ for a count: negatives and NaN give 0, values past 10⁹ saturate. A plain `as` cast
+/// saturates too, but SSE2 cannot do that for a vector, so the pass would run one slot at a time.
+#[inline]
+fn floor_count(y: f32) -> i32 {
+    let y = lo(hi(y, 0.0), 1.0e9);
+    // Wasm SIMD has a saturating conversion (and no other); the same value either way.
+    #[cfg(target_arch = "wasm32")]
+    return y as i32;
+    // SAFETY: `y` is finite and within 0..=1e9, so its truncation is an i32.
+    #[cfg(not(target_arch = "wasm32"))]
+    unsafe {
+        y.to_int_unchecked::<i32>()
+    }
+}
+
+/// The larger and the smaller of two floats as a compare and a select (the second operand when
+/// either is NaN). `f32::max`/`min` are IEEE maxNum/minNum, which Wasm has no instruction for: each
+/// would be a call to `fmaxf`/`fminf`.
+#[inline]
+fn hi(a: f32, b: f32) -> f32 {
+    if a > b { a } else { b }
+}
+#[inline]
+fn lo(a: f32, b: f32) -> f32 {
+    if a < b { a } else { b }
+}
+
+/// The slots whose flag has any of `mask`'s bits, in order. Flags are rare: whole runs of
+/// sixteen clear flags are skipped at once.
+pub(super) fn flagged(flags: &[u32], mask: u32) -> impl Iterator<Item = usize> + '_ {
+    flags.chunks(16).enumerate().filter(move |(_, c)| c.iter().fold(0, |acc, &f| acc | f) & mask != 0).flat_map(move |(j, c)| {
+        c.iter().enumerate().filter(move |(_, &f)| f & mask != 0).map(move |(k, _)| 16 * j + k)
+    })
+}
+
+/// A sum in eight lanes (a fixed order the compiler may vectorise, unlike one running total).
+fn lane_sum(xs: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let chunks = xs.chunks_exact(8);
+    let rest: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for c in chunks {
+        for (a, &x) in acc.iter_mut().zip(c) {
+            *a += f(x);
+        }
+    }
+    acc.iter().sum::<f32>() + rest
+}
