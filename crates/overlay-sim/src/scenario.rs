@@ -47,12 +47,14 @@ pub struct Scenario {
 
 pub const NAMES: [&str; 6] = ["dec-2010", "dec-2010-no-mega", "aug-2007", "random-failure", "targeted-attack", "sandbox"];
 
-/// The offline-IM cluster's overload on 22 Dec 2010: for this many minutes it serves this share
-/// of the requests it gets at that moment, so replies fall behind whatever the day's demand
-/// (Rabbe gives neither the shortfall nor the episode's length: our figures). The crash hazard
-/// is then calibrated so the delayed replies crash ~40% of the 5.0.0.152 clients (Rabbe).
-const IM_OVERLOAD_SHARE: f64 = 0.98;
-const IM_OVERLOAD_MIN: u32 = 27;
+/// The offline-IM cluster's overload on 22 Dec 2010: from 16:00 UTC (Rabbe: "beginning at
+/// approximately 16:00 GMT"), for this many minutes it serves this share of the requests it gets
+/// at that moment, so replies fall ever further behind, the more so as crashed clients sign in
+/// again (Rabbe gives neither the shortfall nor the episode's length: our figures). The crash
+/// hazard is then calibrated so the delayed replies crash ~40% of the 5.0.0.152 clients (Rabbe).
+const IM_OVERLOAD_START: u32 = 240;
+const IM_OVERLOAD_SHARE: f64 = 0.995;
+const IM_OVERLOAD_MIN: u32 = 75;
 
 /// 2010-12-22T12:00Z and 2007-08-16T12:00Z as Unix seconds.
 const DEC_2010_NOON: i64 = 1_293_019_200;
@@ -72,7 +74,7 @@ impl Scenario {
             "dec-2010" | "dec-2010-no-mega" => {
                 s.title = if name == "dec-2010" { "22 December 2010: the outage and the mega-supernodes" } else { "22 December 2010 without mega-supernodes (what if)" }.into();
                 s.start_unix = Some(DEC_2010_NOON);
-                s.trigger_min = Some(270); // ~16:30 UTC (Rabbe: began around 16:00–17:00 UTC)
+                s.trigger_min = Some(IM_OVERLOAD_START);
                 if name == "dec-2010-no-mega" {
                     p.mega_supernodes = 0;
                 }
@@ -152,7 +154,7 @@ impl Scenario {
         let at = |minute, what| ScriptedEvent { minute, what };
         match self.name.as_str() {
             "dec-2010" | "dec-2010-no-mega" => {
-                ev.push(at(270, Scripted::ImOverload { share: IM_OVERLOAD_SHARE, minutes: IM_OVERLOAD_MIN }));
+                ev.push(at(IM_OVERLOAD_START, Scripted::ImOverload { share: IM_OVERLOAD_SHARE, minutes: IM_OVERLOAD_MIN }));
                 if p.mega_supernodes > 0 && p.design.has_megas() {
                     let waves = p.mega_waves.min(p.mega_supernodes).max(1);
                     for w in 0..waves {

@@ -8,13 +8,14 @@ use super::{Ctx, GroupMinute, ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST};
 use crate::rng::keyed_unit_pair;
 use crate::slot::SlotState;
 
-/// Weight of this minute's load in the load the safeguard watches (a half-life of about a
-/// minute: a spike of one minute alone does not trip it).
-pub(super) const ALPHA: f32 = 0.5;
-/// How readily the safeguard trips per minute, per unit of smoothed overload: a host at twice
-/// its capacity shuts down within two minutes on average (our assumption; Rabbe: "a built-in
-/// safeguard shuts a supernode down when its load is excessive").
-pub(super) const SHUT_RATE: f32 = 0.679;
+/// Weight of this minute's load in the load the safeguard watches (a half-life of about two
+/// minutes: the safeguard protects the host from sustained overload, not from a burst).
+pub(super) const ALPHA: f32 = 0.3;
+/// How readily the safeguard trips per minute, per unit of smoothed overload: a host held at
+/// twice its capacity shuts down after about six minutes on average (our assumption; Rabbe: "a
+/// built-in safeguard shuts a supernode down when its load is excessive"). A quicker safeguard
+/// makes each neighbourhood's collapse a matter of minutes, everywhere at once.
+pub(super) const SHUT_RATE: f32 = 0.3;
 
 /// Hash counters per slot a minute (each gives two uniforms).
 pub(super) const DRAWS: u32 = 3;
