@@ -334,7 +334,8 @@ mod tests {
         }
         let marks = h.landmarks();
         let at = |minute: u32, kind: L| marks.iter().any(|m| m.minute == minute && m.kind == kind);
-        assert!(at(270, L::ImOverload), "{marks:?}");
+        let trigger = sc.trigger_min.expect("dec-2010 has a trigger");
+        assert!(at(trigger, L::ImOverload), "{marks:?}");
         assert!(at(first_wave, L::GroupVideoOff), "{marks:?}");
         assert!(marks.iter().any(|m| m.minute == first_wave && matches!(m.kind, L::MegaWave { wave: 1, count } if count > 0)), "{marks:?}");
         assert!(marks.windows(2).all(|p| p[0].minute <= p[1].minute));

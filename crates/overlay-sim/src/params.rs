@@ -400,6 +400,11 @@ pub fn spec(key: &str) -> Option<&'static ParamSpec> {
     PARAMS.iter().find(|s| s.key == key)
 }
 
+/// Mean supernode capacity over its normal peak load, minus one: a little above the least that
+/// carries a neighbourhood's day (1 + headroom = 1.1 / CLIENT_SHARE ≈ 3.0). Losing a quarter of
+/// the supernodes swamped the rest (Rabbe): the network had modest room to spare.
+const HEADROOM: f64 = 2.05;
+
 impl Params {
     /// Defaults at a scale: the Dec 2010 network.
     pub fn for_scale(scale: Scale) -> Params {
@@ -412,7 +417,7 @@ impl Params {
             buggy_spread: 0.5,
             crash_fraction: 0.4,
             windows_share: 0.75,
-            capacity_headroom: 2.0,
+            capacity_headroom: HEADROOM,
             capacity_spread: 0.6,
             group_spread: 1.2,
             cache_locality: 0.9,

@@ -87,7 +87,9 @@ pub struct World {
     /// Offline-IM requests waiting (a backlog drains after an overload: late replies go on).
     pub(crate) im_backlog: f64,
     pub(crate) im_overload_until: u32,
-    /// Requests a minute the offline-IM cluster serves while overloaded.
+    /// While overloaded, the offline-IM cluster serves this share of each minute's requests, and
+    /// never more than `im_overload_capacity` a minute (that share of the requests at the start).
+    pub(crate) im_overload_share: f64,
     pub(crate) im_overload_capacity: f64,
     pub(crate) crash_hazard: f64,
     /// Delayed-reply exposure left in the current offline-IM episode.
@@ -239,7 +241,8 @@ impl World {
             accepted_now: vec![0; n],
             im_backlog: 0.0,
             im_overload_until: 0,
-            im_overload_capacity: 1.0,
+            im_overload_share: 1.0,
+            im_overload_capacity: f64::INFINITY,
             crash_hazard: 0.0,
             crash_exposure_left: 0.0,
             im_delayed: 0.0,

@@ -57,10 +57,9 @@ fn dec_2010_unfolds_as_reported_for_two_seeds() {
         assert!((50.0..=200.0).contains(&sum.peak_signalling_ratio), "seed {seed}: peak {}", sum.peak_signalling_ratio);
         // Some users keep service, most lose it; it unfolds over an hour or more.
         assert!((0.05..=0.5).contains(&s.trough), "seed {seed}: trough {s:?}");
-        // Issue 10 asks for an hour from 0.9 to (nearly) the trough; the mechanism gives half
-        // an hour to forty minutes at real scale (neighbourhood after neighbourhood): still a
-        // cascade one can follow, and far from the old model's single-minute switch.
-        assert!(s.fall >= 25 && s.trough_at > s.trigger + 30, "seed {seed}: a switch, not a cascade: {s:?}");
+        // At least an hour from 0.9 to (nearly) the trough: Europe, at its evening peak, goes
+        // first; North America's neighbourhoods follow one after another through its afternoon.
+        assert!(s.fall >= 60 && s.trough_at > s.trigger + 60, "seed {seed}: a switch, not a cascade: {s:?}");
         // Many users ~24 h without service; full service on 24 Dec; the last stretch is slow.
         let back = s.back.expect("recovers with the megas");
         assert!((18 * 60..=44 * 60).contains(&back), "seed {seed}: back to 0.9 after {back} min");
@@ -86,10 +85,12 @@ fn more_megas_recover_sooner() {
 
 #[test]
 fn no_knife_edge_in_capacity_headroom() {
+    // From the default, a network on its edge, up in the check's steps of 0.25 to one that
+    // rides the storm out.
+    let h0 = scenario("dec-2010", &[]).params.capacity_headroom;
     let troughs: Vec<(f64, f64)> = (0..13)
         .map(|i| {
-            // Around the default (2.2): from a network on its edge to one that rides it out.
-            let h = 2.0 + 0.25 * f64::from(i);
+            let h = h0 + 0.25 * f64::from(i);
             let (_, series) = run(&scenario("dec-2010", &[("capacity_headroom", &h.to_string())]), 30);
             (h, shape(&series).map_or(1.0, |s| s.trough))
         })

@@ -17,6 +17,7 @@ impl World {
             match e.what {
                 Scripted::ImOverload { share, minutes } => {
                     self.im_overload_until = t + minutes;
+                    self.im_overload_share = share;
                     self.im_overload_capacity = share * self.im_demand();
                     let (hazard, exposure) = self.calibrate_crash_hazard(minutes);
                     self.crash_hazard = hazard;
@@ -57,7 +58,7 @@ impl World {
         let demand = self.im_demand();
         let (mut backlog, mut exposure) = (0.0, 0.0);
         for m in 0..IM_HORIZON {
-            let cap = self.im_capacity_now(m < minutes);
+            let cap = self.im_capacity_now(m < minutes, demand);
             backlog += demand;
             let served = backlog.min(cap);
             backlog -= served;

@@ -8,14 +8,15 @@ use super::{Ctx, GroupMinute, ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST};
 use crate::rng::keyed_unit_pair;
 use crate::slot::SlotState;
 
-/// Weight of this minute's load in the load the safeguard watches (a half-life of about two
-/// minutes: the safeguard protects the host from sustained overload, not from a burst).
-pub(super) const ALPHA: f32 = 0.3;
-/// How readily the safeguard trips per minute, per unit of smoothed overload: a host held at
-/// twice its capacity shuts down after about six minutes on average (our assumption; Rabbe: "a
-/// built-in safeguard shuts a supernode down when its load is excessive"). A quicker safeguard
-/// makes each neighbourhood's collapse a matter of minutes, everywhere at once.
-pub(super) const SHUT_RATE: f32 = 0.3;
+/// Weight of this minute's load in the load the safeguard watches: an average over the last
+/// six minutes or so, because the safeguard protects the host from sustained overload, not
+/// from a burst (our assumption). A shorter memory makes a whole neighbourhood's collapse a
+/// matter of minutes, everywhere at once.
+pub(super) const ALPHA: f32 = 0.15;
+/// How readily the safeguard trips per minute, per unit of smoothed overload: a host whose
+/// average load is twice its capacity shuts down within two minutes (our assumption; Rabbe: "a
+/// built-in safeguard shuts a supernode down when its load is excessive").
+pub(super) const SHUT_RATE: f32 = 0.679;
 
 /// Hash counters per slot a minute (each gives two uniforms).
 pub(super) const DRAWS: u32 = 3;

@@ -13,10 +13,14 @@ impl World {
         self.login_served + running / 60.0
     }
 
-    /// What the offline-IM cluster serves a minute (during the scripted overload, or normally).
-    pub(crate) fn im_capacity_now(&self, overloaded: bool) -> f64 {
+    /// What the offline-IM cluster serves a minute of `demand` requests. During the scripted
+    /// overload it is saturated: it serves a share of them, and no more than that share of the
+    /// requests at the start, so its backlog grows every minute at any scale (a classroom's
+    /// demand wanders by more than the shortfall), and faster as crashed clients sign in again,
+    /// each syncing. Normally, its capacity.
+    pub(crate) fn im_capacity_now(&self, overloaded: bool, demand: f64) -> f64 {
         if overloaded {
-            return self.im_overload_capacity;
+            return (self.im_overload_share * demand).min(self.im_overload_capacity);
         }
         let normal_peak = self.p.peers as f64 * (1.0 / f64::from(self.p.session_min) + 1.0 / 60.0);
         self.p.im_capacity * normal_peak
@@ -26,7 +30,7 @@ impl World {
     pub(super) fn servers(&mut self, t: u32) -> Ctx {
         let p = &self.p;
         let demand = self.im_demand();
-        let cap = self.im_capacity_now(t < self.im_overload_until);
+        let cap = self.im_capacity_now(t < self.im_overload_until, demand);
         self.im_backlog += demand;
         let served = self.im_backlog.min(cap);
         self.im_backlog -= served;
