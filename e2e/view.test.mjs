@@ -128,11 +128,11 @@ describe('outage view', () => {
     const log = tid(page, 'event-log');
     await waitFor(async () => /mega-supernode wave 1/.test(await log.innerText()), 'the first mega wave in the log');
     const text = await log.innerText();
-    assert.match(text, /16:30 UTC — offline-IM servers overloaded/);
+    assert.match(text, /16:00 UTC — offline-IM servers overloaded/);
     assert.match(text, /first supernode shuts itself down under overload, at \d+/);
     assert.match(text, /half of the user-run supernodes are gone/);
     await log.locator('button', { hasText: 'offline-IM servers overloaded' }).click();
-    await waitFor(async () => (await minuteOf(page)) === 270, 'seek to 270');
+    await waitFor(async () => (await minuteOf(page)) === 240, 'seek to 240');
     assert.deepEqual(page.errors, []);
     await page.close();
   });

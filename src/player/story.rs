@@ -90,10 +90,11 @@ pub const STORY_DEC_2010: Story = Story {
             focus: Focus::Alive,
         },
         Step {
-            minute: 275,
+            minute: 270,
             title: "A cluster of servers falls behind",
-            body: "Around 16:30 a cluster of Skype's support servers for offline instant messages becomes overloaded and \
-                   starts answering late. On its own that would only delay some chat messages.",
+            body: "Since about 16:00 a cluster of Skype's support servers for offline instant messages has been overloaded: each minute \
+                   it answers a little less than it is asked, so its replies fall further and further behind. On its own that would \
+                   only delay some chat messages.",
             now: Some(|n| format!("In the model now: {:.0}% of offline-IM requests are answered late.", n.m.im_delayed_share * 100.0)),
             source: "Lars Rabbe (Skype CIO), post-mortem, 29 Dec 2010",
             focus: Focus::ImServers,
@@ -136,8 +137,9 @@ pub const STORY_DEC_2010: Story = Story {
             title: "The storm spreads, group by group",
             body: "Each shutdown sends its clients to the survivors of the same group, which then shut down in turn: a feedback loop \
                    inside each neighbourhood. A group collapses when its own orphans swamp its last supernodes; clients of a dead group \
-                   fall back to the bootstrap servers and to neighbouring groups, and carry the storm there. Groups with more room to \
-                   spare, or in their local night, hold. Theory predicts both: overload can cascade from a small start, and a network \
+                   fall back to the bootstrap servers and to neighbouring groups, and carry the storm there. Europe, at its evening peak, \
+                   goes first, one neighbourhood after another, over an hour or more. Groups with more room to spare, or in their \
+                   local night, hold. Theory predicts both: overload can cascade from a small start, and a network \
                    falls apart once enough of its nodes are gone.",
             now: Some(|n| {
                 let first = n.first_down.as_ref().map_or(String::new(), |at| format!("the first cache group fell at {at}; now "));
@@ -187,9 +189,9 @@ pub const STORY_DEC_2010: Story = Story {
             focus: Focus::Chart("online"),
         },
         Step {
-            minute: 265,
+            minute: 235,
             title: "Your turn",
-            body: "Was it the bug, the safeguard or the reconnect storm? The clock is back at 16:25, just before the trigger. \
+            body: "Was it the bug, the safeguard or the reconnect storm? The clock is back at 15:55, just before the trigger. \
                    In the sandbox, give supernodes more headroom, make clients retry without backing off, turn the safeguard off, \
                    kill the busiest supernode or bring mega-supernodes earlier — then press play and compare the new future with the faint ghost of the original.",
             now: None,

@@ -128,7 +128,8 @@ mod tests {
 
     #[test]
     fn before_the_trigger_every_group_is_healthy_and_nothing_is_lost() {
-        let n = city_at(240);
+        let trigger = Scenario::preset_at("dec-2010", Scale::City).ok().and_then(|s| s.trigger_min).expect("trigger");
+        let n = city_at(trigger - 1);
         assert_eq!(n.groups_line(), format!("all {} cache groups are healthy", n.groups));
         assert_eq!(n.lost_percent(), None, "no trigger yet");
         assert!(n.first_down.is_none() && n.peak.is_none());

@@ -145,8 +145,8 @@ mod tests {
         }
         assert!(ms.windows(2).all(|p| p[0].minute <= p[1].minute));
         let im = ms.iter().find(|m| m.text.starts_with("offline-IM")).expect("trigger");
-        assert_eq!((im.clock.as_str(), im.class), ("16:30 UTC", "lm-trigger"));
-        assert_eq!(passed(&h, 269, 272).as_deref().map(|s| s.starts_with("16:3")), Some(true));
+        assert_eq!((im.clock.as_str(), im.class), ("16:00 UTC", "lm-trigger"));
+        assert_eq!(passed(&h, 239, 242).as_deref().map(|s| s.starts_with("16:0")), Some(true));
         assert_eq!(passed(&h, 0, 200), None, "nothing happens before the trigger");
     }
 
