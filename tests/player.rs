@@ -75,14 +75,14 @@ async fn the_story_moves_the_clock_and_highlights() {
     click(&host, "[data-testid=story-next]");
     click(&host, "[data-testid=story-next]");
     // The step plays its moment from the step before (240), then holds at its own minute.
-    assert!(landed(state, 275).await, "step 2 never reaches 16:35 (at {})", state.minute.get_untracked());
+    assert!(landed(state, 270).await, "step 2 never reaches 16:30 (at {})", state.minute.get_untracked());
     for _ in 0..100 {
         if !state.playing.get_untracked() {
             break;
         }
         sleep(100).await;
     }
-    assert_eq!(state.minute.get_untracked(), 275);
+    assert_eq!(state.minute.get_untracked(), 270);
     assert!(!state.playing.get_untracked(), "holds at the step's minute");
     assert!(state.highlight.get_untracked().is_some(), "step 2 points at the offline-IM servers");
     let panel = host.query_selector("[data-story-step]").ok().flatten().expect("story panel");
