@@ -307,7 +307,7 @@ pub static PARAMS: [ParamSpec; 44] = [
     real!(crash_fraction, "Buggy clients that crash", 0.0, 1.0, 0.05, false, false, "40% of 5.0.0.152 clients: Rabbe's post-mortem"),
     real!(windows_share, "Users on Windows", 0.05, 1.0, 0.05, true, false,
         "supernode hosts are Windows desktops: their buggy share is buggy_share / windows_share (our arithmetic: 0.5 / 0.75 × 0.4 ≈ 27% of supernodes, inside Rabbe's 25–30%)"),
-    real!(capacity_headroom, "Supernode headroom", 0.0, 100.0, 0.25, true, true,
+    real!(capacity_headroom, "Supernode headroom", 0.0, 100.0, 0.05, true, true,
         "mean supernode capacity over its normal peak load, minus one (our assumption; the admin guide's ~5 KB/s budget is small next to a broadband host)"),
     real!(capacity_spread, "Capacity spread between hosts", 0.0, 2.0, 0.1, true, false, "log-normal; hosts differ widely (Baset & Schulzrinne 2006)"),
     real!(group_spread, "Spread between cache groups", 0.0, 1.5, 0.05, true, false,
