@@ -7,9 +7,9 @@ use serde::Serialize;
 /// Something the script does to the world at a given minute.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Scripted {
-    /// The offline-IM cluster is overloaded: for `minutes` it serves only `share` of the
-    /// requests it gets at the start (Rabbe: "a cluster of support servers for offline instant
-    /// messages became overloaded").
+    /// The offline-IM cluster is overloaded: for `minutes` it serves only `share` of each
+    /// minute's requests, and never more than `share` of those at the start (Rabbe: "a cluster
+    /// of support servers for offline instant messages became overloaded").
     ImOverload { share: f64, minutes: u32 },
     /// Patch-day reboots: `fraction` of online hosts restart, spread over `minutes` (Aug 2007).
     MassRestart { fraction: f64, minutes: u32 },
