@@ -73,7 +73,7 @@ pub fn prepare() -> (url::UrlState, AppState) {
 pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
     let u = url::parse(&location_search());
     let build = overlay_sim::WorldBuild::new(&u.scenario);
-    build_stage(u, build, Box::new(done));
+    Timeout::new(0, move || build_stage(u, build, Box::new(done))).forget();
 }
 
 fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, done: Box<dyn FnOnce(url::UrlState, AppState)>) {
@@ -158,7 +158,7 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
                     <MainColumn map_alone=map_alone/>
                 </Show>
             </main>
-            <player::KeyboardShortcuts/>
+            <Later><player::KeyboardShortcuts/></Later>
             <announce::Announcer/>
             <hooks::TestHooks/>
             <Show when=move || chrome>
@@ -199,9 +199,9 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
                 <view::Stage/>
                 <player::CatchUp/>
-                <player::PresenterOverlay/>
+                <Later><player::PresenterOverlay/></Later>
                 <Show when=move || controls == Controls::Full>
-                    <view::Inspector/>
+                    <Later><view::Inspector/></Later>
                 </Show>
                 <Show when=move || embed && legend_open.get()>
                     <div class="embed-legend" data-testid="embed-legend"><view::Legend/></div>
@@ -230,10 +230,8 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
                 <player::Caption/>
             </Show>
             <Show when=move || controls != Controls::None>
-                <Later>
-                    <player::ControlsBar minimal=controls == Controls::Minimal/>
-                    <player::Timeline/>
-                </Later>
+                <Later><player::ControlsBar minimal=controls == Controls::Minimal/></Later>
+                <Later><player::Timeline/></Later>
             </Show>
             <Show when=move || map_alone>
                 <Later><tipping::TippingPanel/></Later>
@@ -259,7 +257,7 @@ pub fn ClickToInteract(interactive: RwSignal<bool>) -> impl IntoView {
 fn SideColumn() -> impl IntoView {
     view! {
         <aside class="side-col">
-            <player::StoryPanel/>
+            <Later><player::StoryPanel/></Later>
             <Later><player::SandboxPanel/></Later>
             <Later><tipping::TippingHint/></Later>
             <Later><compare::ComparePanel/></Later>

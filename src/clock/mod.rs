@@ -12,20 +12,20 @@ pub(crate) mod engine;
 mod frames;
 mod scout;
 mod soon;
+pub use soon::Soon;
 
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use overlay_sim::world::USER_MEGAS;
-use overlay_sim::{Action, History, Metrics, Scenario, SlotState, World};
+use overlay_sim::{Action, History, Metrics, Scenario, SlotState};
 
 use crate::app_state::{now_ms, Ahead, AppState, Progress};
 use crate::player::SPAN_MIN;
 use crate::whatif::{self, Acted};
 use engine::Engine;
 use scout::Scout;
-use soon::Soon;
 
 pub use frames::animation_loop;
 
@@ -178,8 +178,12 @@ impl Clock {
             last = Some(now);
             self.drawers.try_update_value(|d| d.retain_mut(|draw| draw(now))).is_some()
         });
-        self.scout_restart();
-        self.ghost_restart();
+        // Looking ahead waits a task: the page's mount is long enough on a phone. (A run loaded
+        // meanwhile restarts both itself, and drops this timer.)
+        self.scout_slice.set_value(Some(Timeout::new(0, move || {
+            self.scout_restart();
+            self.ghost_restart();
+        })));
     }
 
     /// Draws after the clock moved, every frame, for as long as `draw` returns true.
@@ -442,7 +446,7 @@ impl Clock {
             return;
         }
         let until = s.history.with_value(|h| h.horizon()).max(SPAN_MIN);
-        self.ghost_job.set_value(Some(Scout::new(original.clone(), World::new(&original), until).recording()));
+        self.ghost_job.set_value(Some(Scout::building(original.clone(), until).recording()));
         self.ghost_progress.set(Some(Progress { from: 0, at: 0, target: until }));
         self.ghost_later(50);
     }
@@ -489,8 +493,12 @@ impl Clock {
         if self.scout.with_value(|s| s.as_ref().is_some_and(|s| s.scenario == sc)) {
             return;
         }
-        let world = h.with_value(|h| (h.minute() == 0).then(|| h.world().clone())).unwrap_or_else(|| World::new(&sc));
-        self.scout.set_value(Some(Scout::new(sc.clone(), world, SPAN_MIN)));
+        // The run's own world at minute 0 is a copy away; any other is built a stage a slice.
+        let scout = match h.with_value(|h| (h.minute() == 0).then(|| h.world().clone())) {
+            Some(world) => Scout::new(sc.clone(), world, SPAN_MIN),
+            None => Scout::building(sc.clone(), SPAN_MIN),
+        };
+        self.scout.set_value(Some(scout));
         self.state.ahead.set(Ahead { scenario: Some(sc), landmarks: vec![], minute: 0, until: SPAN_MIN });
         self.scout_later(50);
     }

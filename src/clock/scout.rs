@@ -4,21 +4,35 @@
 //! nothing per minute — unless it records the series: the original run computed for the
 //! comparison ghost of a what-if is a scout that records.
 
-use overlay_sim::{Inputs, Landmark, LandmarkFinder, Metrics, Scenario, World};
+use overlay_sim::{Inputs, Landmark, LandmarkFinder, Metrics, Scenario, World, WorldBuild};
 
 pub struct Scout {
     pub scenario: Scenario,
-    world: World,
+    world: Start,
     finder: LandmarkFinder,
     until: u32,
     series: Option<Vec<Metrics>>,
+}
+
+/// The scout's world, or the build of it: a real-scale build is a few stages of tens of
+/// milliseconds each on a phone, so the scout takes them one slice at a time.
+enum Start {
+    Building(Box<WorldBuild>),
+    Ready(Box<World>),
 }
 
 impl Scout {
     /// A scout of `scenario` from `world` at minute 0, running to minute `until`.
     pub fn new(scenario: Scenario, world: World, until: u32) -> Scout {
         let finder = LandmarkFinder::new(scenario.trigger_min);
-        Scout { scenario, world, finder, until, series: None }
+        Scout { scenario, world: Start::Ready(Box::new(world)), finder, until, series: None }
+    }
+
+    /// A scout that builds its own world first, one build stage per slice.
+    pub fn building(scenario: Scenario, until: u32) -> Scout {
+        let build = WorldBuild::new(&scenario);
+        let finder = LandmarkFinder::new(scenario.trigger_min);
+        Scout { scenario, world: Start::Building(Box::new(build)), finder, until, series: None }
     }
 
     /// The same scout, keeping every minute's metrics row (the series a [`History`] of the
@@ -40,23 +54,36 @@ impl Scout {
     }
 
     pub fn minute(&self) -> u32 {
-        self.world.minute()
+        match &self.world {
+            Start::Ready(w) => w.minute(),
+            Start::Building(_) => 0,
+        }
     }
     pub fn done(&self) -> bool {
         self.minute() >= self.until
     }
 
-    /// Steps while `more()` says there is time left; returns whether it moved.
+    /// Steps while `more()` says there is time left; returns whether it moved. A scout still
+    /// building its world runs one build stage instead.
     pub fn run(&mut self, mut more: impl FnMut() -> bool) -> bool {
-        let start = self.minute();
-        while !self.done() && more() {
-            let r = self.world.step(&Inputs::none());
+        let world = match &mut self.world {
+            Start::Ready(w) => w,
+            Start::Building(b) => {
+                if let Some(w) = b.advance() {
+                    self.world = Start::Ready(Box::new(w));
+                }
+                return false;
+            }
+        };
+        let start = world.minute();
+        while world.minute() < self.until && more() {
+            let r = world.step(&Inputs::none());
             self.finder.observe(&r.metrics, &r.events);
             if let Some(s) = self.series.as_mut() {
                 s.push(r.metrics);
             }
         }
-        self.minute() > start
+        world.minute() > start
     }
 
     /// The landmarks found so far, in minute order.

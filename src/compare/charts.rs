@@ -123,15 +123,16 @@ fn draw(ctx: &CanvasRenderingContext2d, kind: Kind, runs: [&History; 2], minute:
 }
 
 #[component]
-fn Chart(kind: Kind, twin: Twin, resized: RwSignal<u32>) -> impl IntoView {
+fn Chart(kind: Kind, twin: Twin) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let (a, b) = (twin.main, twin.state);
     Effect::new(move |_| {
         let minute = a.minute.get();
-        let _ = (a.revision.get(), b.minute.get(), b.revision.get(), resized.get());
+        // Drawn once the canvas has a size, and again when it is resized.
+        let _ = (a.revision.get(), b.minute.get(), b.revision.get(), crate::view::css_box::changes());
         let Some(el) = canvas.get() else { return };
         let Some(ctx) = context_2d(&el) else { return };
-        let (w, h, dpr) = fit_to_css_box(&el);
+        let Some((w, h, dpr)) = fit_to_css_box(&el) else { return };
         a.history.with_value(|ha| b.history.with_value(|hb| draw(&ctx, kind, [ha, hb], minute, f64::from(w), f64::from(h), dpr)));
     });
     let now = move |s: crate::app_state::AppState| {
@@ -167,12 +168,9 @@ fn Chart(kind: Kind, twin: Twin, resized: RwSignal<u32>) -> impl IntoView {
 /// The comparison's charts: both runs overlaid, labelled.
 #[component]
 pub fn CompareCharts(twin: Twin) -> impl IntoView {
-    let resized = RwSignal::new(0u32);
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r = r.wrapping_add(1)));
-    on_cleanup(move || handle.remove());
     view! {
         <section class="charts compare-charts" aria-label="Charts of both runs" data-testid="compare-charts">
-            {Kind::ALL.into_iter().map(|k| view! { <Chart kind=k twin=twin resized=resized/> }).collect_view()}
+            {Kind::ALL.into_iter().map(|k| view! { <Chart kind=k twin=twin/> }).collect_view()}
         </section>
     }
 }

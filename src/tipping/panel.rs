@@ -56,15 +56,16 @@ fn load_cell(state: AppState, clock: Clock, computer: Computer, i: usize) {
 }
 
 /// Redraws the map when its cells, the window's size, the pointer, the outcome or the run change.
-fn redraw(state: AppState, computer: Computer, canvas: NodeRef<Canvas>, hover: RwSignal<Option<usize>>, outcome: RwSignal<Outcome>, resized: RwSignal<u32>) {
+fn redraw(state: AppState, computer: Computer, canvas: NodeRef<Canvas>, hover: RwSignal<Option<usize>>, outcome: RwSignal<Outcome>) {
     Effect::new(move |_| {
         computer.version.track();
-        resized.track();
+        // Drawn once the canvas has a size, and again when it is resized.
+        let _ = crate::view::css_box::changes();
         let (hover, outcome) = (hover.get(), outcome.get());
         let current = state.revision.with(|_| state.history.with_value(|h| h.scenario().clone()));
         let Some(el) = canvas.get() else { return };
         let Some(ctx) = context_2d(&el) else { return };
-        let (w, h, dpr) = fit_to_css_box(&el);
+        let Some((w, h, dpr)) = fit_to_css_box(&el) else { return };
         let (w, h) = (f64::from(w), f64::from(h));
         computer.with(|s| {
             let g = s.grid();
@@ -162,7 +163,6 @@ pub fn TippingPanel() -> impl IntoView {
     let visible = RwSignal::new(false);
     let hover = RwSignal::new(None::<usize>);
     let problem = RwSignal::new(None::<String>);
-    let resized = RwSignal::new(0u32);
     let canvas = NodeRef::<Canvas>::new();
     let figure = NodeRef::<Figure>::new();
 
@@ -200,9 +200,7 @@ pub fn TippingPanel() -> impl IntoView {
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
         computer.with(|s| Layout::new(f64::from(el.width()), f64::from(el.height()), dpr, s.grid().x().steps as usize, s.grid().y().steps as usize))
     };
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r = r.wrapping_add(1)));
-    on_cleanup(move || handle.remove());
-    redraw(state, computer, canvas, hover, outcome, resized);
+    redraw(state, computer, canvas, hover, outcome);
 
     let at = move |ev: &MouseEvent| {
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);

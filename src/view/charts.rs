@@ -123,7 +123,7 @@ impl Plot {
 /// Draws one chart of the run onto `canvas`: grid, series, the ghost of the run before a fork,
 /// and the cursor at the minute on show.
 pub fn draw_chart(canvas: &HtmlCanvasElement, ctx: &CanvasRenderingContext2d, kind: Kind, h: &History) {
-    let (w, hh, dpr) = fit_to_css_box(canvas);
+    let Some((w, hh, dpr)) = fit_to_css_box(canvas) else { return };
     let (w, hh) = (f64::from(w), f64::from(hh));
     ctx.set_fill_style_str(c::BACKGROUND);
     ctx.fill_rect(0.0, 0.0, w, hh);
@@ -304,13 +304,14 @@ fn readout(kind: Kind, m: &Metrics) -> Vec<(&'static str, String, String, &'stat
 }
 
 #[component]
-fn Chart(kind: Kind, resized: RwSignal<u32>) -> impl IntoView {
+fn Chart(kind: Kind) -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas = NodeRef::<Canvas>::new();
     Effect::new(move |_| {
         let _ = state.minute.get();
         let _ = state.revision.get();
-        let _ = resized.get();
+        // Drawn once the canvas has a size, and again when it is resized.
+        let _ = super::css_box::changes();
         if let Some(el) = canvas.get() {
             if let Some(ctx) = context_2d(&el) {
                 state.history.with_value(|h| draw_chart(&el, &ctx, kind, h));
@@ -345,13 +346,9 @@ fn Chart(kind: Kind, resized: RwSignal<u32>) -> impl IntoView {
 
 #[component]
 pub fn Charts() -> impl IntoView {
-    // Charts otherwise redraw only when the minute or the run changes; a resize blurs them.
-    let resized = RwSignal::new(0u32);
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|r| *r = r.wrapping_add(1)));
-    on_cleanup(move || handle.remove());
     view! {
         <section class="charts" aria-label="Charts of the run">
-            {Kind::ALL.into_iter().map(|k| view! { <Chart kind=k resized=resized/> }).collect_view()}
+            {Kind::ALL.into_iter().map(|k| view! { <Chart kind=k/> }).collect_view()}
         </section>
     }
 }

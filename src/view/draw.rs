@@ -28,10 +28,11 @@ pub const PEER_DOTS_MAX: usize = 8000;
 pub const PARTICLES_PER_MINUTE: usize = 220;
 
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio (so it stays sharp and
-/// follows resizes). Returns the size in device pixels and the pixel ratio.
-pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
+/// follows resizes). Returns the size in device pixels and the pixel ratio; None until the
+/// canvas's box is known (see [`super::css_box`]: draw again on its `changes`).
+pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-    let (cw, ch) = super::css_box::css_size(canvas);
+    let (cw, ch) = super::css_box::css_size(canvas)?;
     let (cw, ch) = (cw.max(1), ch.max(1));
     let w = (f64::from(cw) * dpr).round() as u32;
     let h = (f64::from(ch) * dpr).round() as u32;
@@ -41,7 +42,7 @@ pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
     if canvas.height() != h {
         canvas.set_height(h);
     }
-    (w, h, dpr)
+    Some((w, h, dpr))
 }
 
 /// Gets the canvas's 2D context, or None (logged) if the browser refuses one.
@@ -58,6 +59,15 @@ pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d
 /// The margin around the map, in device pixels.
 pub fn margin(dpr: f64) -> f64 {
     16.0 * dpr
+}
+
+/// Real milliseconds per simulated minute at `speed` (0 when paused or at an odd speed).
+fn ms_per_minute(speed: f64) -> f64 {
+    if speed.is_finite() && speed > 0.0 {
+        1000.0 / speed
+    } else {
+        0.0
+    }
 }
 
 /// What one frame needs besides the snapshot.
@@ -88,7 +98,11 @@ struct Key {
 pub struct Renderer {
     base: HtmlCanvasElement,
     base_ctx: CanvasRenderingContext2d,
+    /// What the base layer shows, and whether no frame has shown it yet.
     key: Option<Key>,
+    base_fresh: bool,
+    /// The minute and run the last frame showed (for the particles).
+    shown: Option<(u32, u64)>,
     raster: Raster,
     areas: groups::AreaLayer,
     particles: Particles,
@@ -123,6 +137,8 @@ impl Renderer {
             base,
             base_ctx,
             key: None,
+            base_fresh: false,
+            shown: None,
             raster: Raster::default(),
             areas: groups::AreaLayer::new()?,
             particles: Particles::default(),
@@ -142,22 +158,59 @@ impl Renderer {
         self.raster.resize(w as usize, h as usize);
     }
 
-    /// Draws one frame. Returns true when the base layer was redrawn (new minute, run, camera,
-    /// size or highlight): the caller then refreshes the test hooks.
-    pub fn frame(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
-        let v = &f.view;
-        let (w, h) = (v.w as u32, v.h as u32);
-        if self.font_dpr != f.dpr {
-            self.font = format!("{}px system-ui, sans-serif", (12.0 * f.dpr).round());
-            self.font_dpr = f.dpr;
+    fn set_font(&mut self, dpr: f64) {
+        if self.font_dpr != dpr {
+            self.font = format!("{}px system-ui, sans-serif", (12.0 * dpr).round());
+            self.font_dpr = dpr;
         }
-        let key = Key { minute: snap.minute, revision: f.revision, camera: f.camera_version, w, h, highlight: highlight_code(f.highlight) };
-        let ms_per_min = if f.speed.is_finite() && f.speed > 0.0 { 1000.0 / f.speed } else { 0.0 };
-        let old = self.key;
-        let new_minute = old.is_none_or(|k| k.minute != key.minute || k.revision != key.revision);
-        if new_minute {
+    }
+
+    fn key(snap: &Snapshot<'_>, f: &Frame<'_>) -> Key {
+        Key { minute: snap.minute, revision: f.revision, camera: f.camera_version, w: f.view.w as u32, h: f.view.h as u32, highlight: highlight_code(f.highlight) }
+    }
+
+    /// The minute the base layer shows.
+    pub fn base_minute(&self) -> Option<u32> {
+        self.key.map(|k| k.minute)
+    }
+
+    /// Whether the base layer shows something else than this frame would (a new minute, run,
+    /// camera, size or highlight): [`Renderer::paint_base`] is then due.
+    pub fn base_stale(&self, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
+        self.key != Some(Self::key(snap, f))
+    }
+
+    /// Paints the base layer (the dense layer, areas, links, labels) if it is stale. The stage
+    /// runs this in a task of its own, between frames: it is the heavy part of a new minute
+    /// (~25–50 ms with the CPU slowed 4×), and the frames then only compose.
+    pub fn paint_base(&mut self, snap: &Snapshot<'_>, f: &Frame<'_>) {
+        let key = Self::key(snap, f);
+        if self.key == Some(key) {
+            return;
+        }
+        self.set_font(f.dpr);
+        if self.base.width() != key.w {
+            self.base.set_width(key.w);
+        }
+        if self.base.height() != key.h {
+            self.base.set_height(key.h);
+        }
+        let recent = if f.motion { anim::recent_minutes(ms_per_minute(f.speed)) } else { 0 };
+        self.draw_base(snap, f, recent);
+        self.key = Some(key);
+        self.base_fresh = true;
+    }
+
+    /// Draws one frame: the base layer as last painted, and over it what moves. Returns true
+    /// when it shows a newly painted base: the caller then refreshes the test hooks.
+    pub fn frame(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
+        self.set_font(f.dpr);
+        let ms_per_min = ms_per_minute(f.speed);
+        let shown = (snap.minute, f.revision);
+        let old = self.shown.replace(shown);
+        if old != Some(shown) {
             self.tick_at = f.now;
-            if old.is_some_and(|k| k.revision != key.revision || k.minute > key.minute) {
+            if old.is_some_and(|(m, r)| r != f.revision || m > snap.minute) {
                 self.particles.clear();
             } else if f.motion {
                 // Fewer particles a minute at high speed, so the pool is not overrun.
@@ -165,20 +218,14 @@ impl Renderer {
                 self.particles.on_minute(snap, f.now, ms_per_min, budget);
             }
         }
-        if old != Some(key) {
-            if self.base.width() != w {
-                self.base.set_width(w);
-            }
-            if self.base.height() != h {
-                self.base.set_height(h);
-            }
-            let recent = if f.motion { anim::recent_minutes(ms_per_min) } else { 0 };
-            self.draw_base(snap, f, recent);
-            self.key = Some(key);
+        if self.key.is_some() {
+            let _ = ctx.draw_image_with_html_canvas_element(&self.base, 0.0, 0.0);
+        } else {
+            ctx.set_fill_style_str(colors::BACKGROUND);
+            ctx.fill_rect(0.0, 0.0, f.view.w, f.view.h);
         }
-        let _ = ctx.draw_image_with_html_canvas_element(&self.base, 0.0, 0.0);
         self.draw_overlay(ctx, snap, f, ms_per_min);
-        old != Some(key)
+        std::mem::take(&mut self.base_fresh)
     }
 
     fn node_radius(&self, v: &View, n: usize) -> f64 {

@@ -2,15 +2,19 @@
 //! moves time), zoom and pan by wheel, drag and pinch, and hover/tap selection. What was drawn
 //! (`data-drawn-minute`, `data-drawn`, `data-lod`) is on the canvas, refreshed as it changes.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use web_sys::{HtmlCanvasElement, PointerEvent, WheelEvent};
 
 use super::camera::{hit_test, Camera, View};
 use super::draw::{self, Frame, Renderer};
+use overlay_sim::Snapshot;
 use crate::app::prefers_reduced_motion;
 use crate::app_state::AppState;
-use crate::clock::{use_clock, Clock};
+use crate::clock::{use_clock, Clock, Soon};
 use crate::hooks;
 
 /// Pointers down on the canvas (two for a pinch) and whether the gesture moved.
@@ -41,50 +45,91 @@ fn pixel_ratio() -> f64 {
     web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0)
 }
 
-/// Draws the run on `canvas` every frame, after the clock moved (the clock's frame loop).
-/// When the picture changed, the canvas's attributes say what was drawn.
+/// What a frame of the stage is drawn with, besides the time and the highlight.
+#[derive(Clone, Copy)]
+struct Inputs {
+    view: View,
+    dpr: f64,
+    revision: u64,
+    camera_version: u64,
+    speed: f64,
+    selected: Option<u32>,
+    motion: bool,
+}
+
+impl Inputs {
+    /// The inputs now; None once the app is unmounted or before the canvas has a size.
+    fn now(state: AppState, camera: StoredValue<Camera, LocalStorage>, canvas: &HtmlCanvasElement, motion: bool) -> Option<Inputs> {
+        let (cam, speed) = (camera.try_get_value()?, state.speed.try_get_untracked()?);
+        let (cw, ch, dpr) = draw::fit_to_css_box(canvas)?;
+        let view = cam.view(f64::from(cw), f64::from(ch), draw::margin(dpr));
+        let (revision, selected) = (state.revision.get_untracked(), state.selected.get_untracked());
+        Some(Inputs { view, dpr, revision, camera_version: cam.version, speed, selected, motion })
+    }
+
+    /// Runs `f` with the frame and the world's snapshot (None once the app is unmounted).
+    fn with<T>(self, state: AppState, now: f64, f: impl FnOnce(&Frame<'_>, &Snapshot<'_>, u32) -> T) -> Option<T> {
+        let Inputs { view, dpr, revision, camera_version, speed, selected, motion } = self;
+        state.highlight.try_with_untracked(|hl| {
+            let frame = Frame { now, revision, camera_version, view, dpr, speed, selected, highlight: hl.as_ref(), motion };
+            state.history.try_with_value(|h| f(&frame, &h.world().snapshot(), h.minute()))
+        })?
+    }
+}
+
+/// Draws the run on `canvas` every frame, after the clock moved (the clock's frame loop). A
+/// new minute's base layer is painted in a task of its own between frames, so no frame carries
+/// both it and the page's layout. When the picture changed, the canvas's attributes say what
+/// was drawn.
 fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, LocalStorage>, canvas: HtmlCanvasElement) {
     let Some(ctx) = draw::context_2d(&canvas) else { return };
-    let Some(mut renderer) = Renderer::new() else { return };
+    let Some(renderer) = Renderer::new() else { return };
+    let renderer = Rc::new(RefCell::new(renderer));
+    let painting: Rc<RefCell<Option<Soon>>> = Rc::default();
     let motion = !prefers_reduced_motion();
-    let (mut first, mut drawn_once, mut held) = (true, false, false);
+    let (mut first, mut drawn_once) = (true, false);
     clock.on_frame(move |now| {
-        // The page's first layout comes with the first frame: the first drawing waits a frame
-        // (and its buffers are made now).
-        if std::mem::take(&mut first) {
-            let (w, h, _) = draw::fit_to_css_box(&canvas);
-            renderer.prepare(w, h);
+        // The page's first layout comes with the first frame, which reports the canvas's size:
+        // the first drawing waits for it (and its buffers are made then, a frame of their own).
+        if first {
+            if let Some((w, h, _)) = draw::fit_to_css_box(&canvas) {
+                renderer.borrow_mut().prepare(w, h);
+                first = false;
+            }
             return true;
         }
         // Stop once the app is unmounted (its signals are gone).
-        let (Some(cam), Some(speed)) = (camera.try_get_value(), state.speed.try_get_untracked()) else { return false };
+        if state.progress.try_with_untracked(|_| ()).is_none() {
+            return false;
+        }
         // While the clock computes a far seek, the map holds its picture (dimmed by the page)
         // and the model gets the time: the progress shows on the clock and the timeline.
         if drawn_once && state.progress.with_untracked(Option::is_some) {
-            held = true;
             return true;
         }
-        // A seek has just landed: the panels and charts changed with it, and the browser lays
-        // them out and paints them in this frame. The map's new picture waits for the next one,
-        // so the two do not make one long frame (~150 ms on a phone-class CPU).
-        if std::mem::take(&mut held) {
-            return true;
-        }
-        drawn_once = true;
-        let (cw, ch, dpr) = draw::fit_to_css_box(&canvas);
-        let view = cam.view(f64::from(cw), f64::from(ch), draw::margin(dpr));
-        let revision = state.revision.get_untracked();
-        let selected = state.selected.get_untracked();
-        let (fresh, minute) = state.highlight.with_untracked(|hl| {
-            let f = Frame { now, revision, camera_version: cam.version, view, dpr, speed, selected, highlight: hl.as_ref(), motion };
-            state.history.with_value(|h| (renderer.frame(&ctx, &h.world().snapshot(), &f), h.minute()))
+        let Some(inputs) = Inputs::now(state, camera, &canvas, motion) else { return true };
+        let drawn = inputs.with(state, now, |f, snap, minute| {
+            let mut r = renderer.borrow_mut();
+            (r.base_stale(snap, f), r.frame(&ctx, snap, f), minute)
         });
+        let Some((stale, fresh, minute)) = drawn else { return false };
+        if stale && painting.borrow().is_none() {
+            let (r, pending, canvas) = (renderer.clone(), painting.clone(), canvas.clone());
+            *painting.borrow_mut() = Some(Soon::new(move || {
+                drop(pending.borrow_mut().take());
+                if let Some(inputs) = Inputs::now(state, camera, &canvas, motion) {
+                    inputs.with(state, now, |f, snap, _| r.borrow_mut().paint_base(snap, f));
+                }
+            }));
+        }
         if fresh {
-            set_attr(&canvas, "data-drawn", &renderer.drawn.drawn.to_string());
-            set_attr(&canvas, "data-failed-drawn", &renderer.drawn.failed.to_string());
-            set_attr(&canvas, "data-lod", if renderer.raster_lod { "raster" } else { "vector" });
-            set_attr(&canvas, "data-drawn-minute", &minute.to_string());
-            hooks::probe(&canvas, renderer.probe);
+            drawn_once = true;
+            let r = renderer.borrow();
+            set_attr(&canvas, "data-drawn", &r.drawn.drawn.to_string());
+            set_attr(&canvas, "data-failed-drawn", &r.drawn.failed.to_string());
+            set_attr(&canvas, "data-lod", if r.raster_lod { "raster" } else { "vector" });
+            set_attr(&canvas, "data-drawn-minute", &r.base_minute().unwrap_or(minute).to_string());
+            hooks::probe(&canvas, r.probe);
         }
         true
     });

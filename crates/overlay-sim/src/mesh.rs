@@ -19,9 +19,10 @@ pub struct Mesh {
 }
 
 impl Mesh {
-    /// Pairs stubs at random (configuration model) for the wanted degrees of the first
-    /// `want.len()` of `n` slots, dropping self-loops and duplicate links.
-    pub fn configuration(n: usize, want: &[u32], rng: &mut Rng) -> Mesh {
+    /// The configuration model, for the wanted degrees of the first `want.len()` slots, is
+    /// [`Mesh::shuffled_stubs`] then [`Mesh::pair`]. Its first half: every slot's stubs, shuffled. (Split from
+    /// [`Mesh::pair`] so a real-scale build is two short tasks in the browser, not one long one.)
+    pub fn shuffled_stubs(want: &[u32], rng: &mut Rng) -> Vec<u32> {
         let mut stubs: Vec<u32> = Vec::with_capacity(want.iter().map(|&k| k as usize).sum());
         for (i, &k) in want.iter().enumerate() {
             stubs.extend(std::iter::repeat_n(i as u32, k as usize));
@@ -29,6 +30,12 @@ impl Mesh {
         for i in (1..stubs.len()).rev() {
             stubs.swap(i, rng.below(i + 1));
         }
+        stubs
+    }
+
+    /// The configuration model's second half: consecutive stubs become links, without
+    /// self-loops or duplicates.
+    pub fn pair(n: usize, stubs: &[u32]) -> Mesh {
         // A fast hash: the pairs are already random, so SipHash's guard against crafted keys
         // buys nothing here and cost a fifth of building the world in the browser.
         let mut seen = FxHashSet::with_capacity_and_hasher(stubs.len() / 2, Default::default());

@@ -138,12 +138,14 @@ pub struct WorldBuild {
     layout: Option<Layout>,
     /// Capacities of every slot and the mesh degree each user-run slot wants.
     caps: Option<(Vec<f32>, Vec<u32>)>,
+    /// The mesh's stubs, shuffled (the mesh is built in two stages).
+    stubs: Option<Vec<u32>>,
     mesh: Option<Mesh>,
 }
 
 impl WorldBuild {
     pub fn new(sc: &Scenario) -> WorldBuild {
-        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, caps: None, mesh: None }
+        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, caps: None, stubs: None, mesh: None }
     }
 
     /// Runs the next stage; returns the world after the last (call no more after that).
@@ -169,7 +171,10 @@ impl WorldBuild {
         if self.mesh.is_none() {
             // Megas get no mesh links of their own: they are reached through the operator's
             // servers, and the giant component is a property of the user-run mesh.
-            self.mesh = Some(Mesh::configuration(n, want_degree, &mut self.rng));
+            match self.stubs.take() {
+                None => self.stubs = Some(Mesh::shuffled_stubs(want_degree, &mut self.rng)),
+                Some(stubs) => self.mesh = Some(Mesh::pair(n, &stubs)),
+            }
             return None;
         }
         let (layout, (cap, _), mesh) = (self.layout.take()?, self.caps.take()?, self.mesh.take()?);
