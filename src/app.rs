@@ -158,7 +158,7 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
                     <MainColumn map_alone=map_alone/>
                 </Show>
             </main>
-            <Later><player::KeyboardShortcuts/></Later>
+            <player::KeyboardShortcuts/>
             <announce::Announcer/>
             <hooks::TestHooks/>
             <Show when=move || chrome>
