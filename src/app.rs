@@ -101,7 +101,7 @@ pub fn App() -> impl IntoView {
 
 /// Renders its children a task later: mounting the page in parts keeps every task short.
 #[component]
-fn Later(children: ChildrenFn) -> impl IntoView {
+pub fn Later(children: ChildrenFn) -> impl IntoView {
     let ready = RwSignal::new(false);
     // Kept with the component: unmounted first, the timer is dropped and never fires.
     let _timer = StoredValue::new_local(Timeout::new(0, move || {

@@ -157,7 +157,8 @@ pub fn KeyboardShortcuts() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
-    view! { <KeysHelp open=open/> }
+    // The overlay is not needed at once: it mounts a task later.
+    view! { <crate::app::Later><KeysHelp open=open/></crate::app::Later> }
 }
 
 /// The `?` button and the help overlay listing the shortcuts.

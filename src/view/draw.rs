@@ -61,6 +61,17 @@ pub fn margin(dpr: f64) -> f64 {
     16.0 * dpr
 }
 
+/// How many user-run supernodes the view shows (the dense layer draws them above [`VECTOR_MAX`]).
+fn visible_slots(snap: &Snapshot<'_>, v: &View) -> usize {
+    let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len());
+    (0..snap.ordinary.min(n))
+        .filter(|&i| snap.sn_state[i] != SlotState::Vacant && {
+            let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
+            v.visible(x, y, 0.0)
+        })
+        .count()
+}
+
 /// Real milliseconds per simulated minute at `speed` (0 when paused or at an odd speed).
 fn ms_per_minute(speed: f64) -> f64 {
     if speed.is_finite() && speed > 0.0 {
@@ -101,6 +112,8 @@ pub struct Renderer {
     /// What the base layer shows, and whether no frame has shown it yet.
     key: Option<Key>,
     base_fresh: bool,
+    /// The base whose dense layer is computed, waiting for its second half.
+    computed: Option<Key>,
     /// The minute and run the last frame showed (for the particles).
     shown: Option<(u32, u64)>,
     raster: Raster,
@@ -138,6 +151,7 @@ impl Renderer {
             base_ctx,
             key: None,
             base_fresh: false,
+            computed: None,
             shown: None,
             raster: Raster::default(),
             areas: groups::AreaLayer::new()?,
@@ -180,14 +194,27 @@ impl Renderer {
         self.key != Some(Self::key(snap, f))
     }
 
-    /// Paints the base layer (the dense layer, areas, links, labels) if it is stale. The stage
-    /// runs this in a task of its own, between frames: it is the heavy part of a new minute
-    /// (~25–50 ms with the CPU slowed 4×), and the frames then only compose.
-    pub fn paint_base(&mut self, snap: &Snapshot<'_>, f: &Frame<'_>) {
+    /// Paints the base layer (the dense layer, areas, links, labels) if it is stale, in two
+    /// halves: returns false after the first, true when the base is painted. The stage runs
+    /// each half in a task of its own, between frames: a new minute's base is the heavy part of
+    /// drawing (~25–50 ms with the CPU slowed 4×, twice that the first time), and the frames
+    /// then only compose.
+    pub fn paint_base(&mut self, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
         let key = Self::key(snap, f);
         if self.key == Some(key) {
-            return;
+            return true;
         }
+        if self.computed != Some(key) {
+            // The first half: the dense layer's pixels, in memory (no canvas touched).
+            self.computed = Some(key);
+            self.raster_lod = visible_slots(snap, &f.view) > VECTOR_MAX;
+            if self.raster_lod {
+                self.drawn = self.raster.compute(&f.view, snap);
+            }
+            return false;
+        }
+        // The second half (a minute later than the first at most, in a race with the clock).
+        self.computed = None;
         self.set_font(f.dpr);
         if self.base.width() != key.w {
             self.base.set_width(key.w);
@@ -199,6 +226,7 @@ impl Renderer {
         self.draw_base(snap, f, recent);
         self.key = Some(key);
         self.base_fresh = true;
+        true
     }
 
     /// Draws one frame: the base layer as last painted, and over it what moves. Returns true
@@ -238,16 +266,9 @@ impl Renderer {
         let v = &f.view;
         let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_load.len()).min(snap.sn_attached.len()).min(snap.sn_since.len());
         let n_ord = snap.ordinary.min(n);
-        let visible = (0..n_ord)
-            .filter(|&i| snap.sn_state[i] != SlotState::Vacant && {
-                let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);
-                v.visible(x, y, 0.0)
-            })
-            .count();
         let r = self.node_radius(v, n_ord);
-        self.raster_lod = visible > VECTOR_MAX;
         if self.raster_lod {
-            self.drawn = self.raster.paint(ctx, v, snap);
+            self.raster.put(ctx);
         } else {
             ctx.set_fill_style_str(colors::BACKGROUND);
             ctx.fill_rect(0.0, 0.0, v.w, v.h);

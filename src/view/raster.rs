@@ -52,7 +52,8 @@ impl Raster {
     }
 
     /// Paints background, peer density and supernode points, and puts them on `ctx`.
-    pub fn paint(&mut self, ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot<'_>) -> Drawn {
+    /// Computes the layer's pixels for the view (in memory: [`Raster::put`] draws them).
+    pub fn compute(&mut self, view: &View, snap: &Snapshot<'_>) -> Drawn {
         let (w, h) = (view.w.max(1.0) as usize, view.h.max(1.0) as usize);
         self.resize(w, h);
         self.px.fill(rgba(colors::BACKGROUND_RGB));
@@ -61,18 +62,19 @@ impl Raster {
         let size = if view.zoom > 3.0 { 3 } else { 2 };
         self.place(view, snap, n_ord, size);
         self.paint_density(snap);
-        let out = self.paint_supernodes(snap, size);
-        match ImageData::new_with_u8_clamped_array_and_sh(Clamped(bytemuck::cast_slice(&self.px[..])), w as u32, h as u32) {
+        self.paint_supernodes(snap, size)
+    }
+
+    /// Puts the computed pixels on `ctx`.
+    pub fn put(&self, ctx: &CanvasRenderingContext2d) {
+        match ImageData::new_with_u8_clamped_array_and_sh(Clamped(bytemuck::cast_slice(&self.px[..])), self.w as u32, self.h as u32) {
             Ok(img) => {
                 let _ = ctx.put_image_data(&img, 0.0, 0.0);
             }
             Err(_) => leptos::logging::warn!("could not build the dense layer"),
         }
-        out
     }
 
-    /// Works out once where each ordinary supernode falls on screen: the top-left pixel of
-    /// its square, or `NONE` where the square would not fit on the canvas.
     fn place(&mut self, view: &View, snap: &Snapshot<'_>, n_ord: usize, size: usize) {
         let (w, h) = (self.w, self.h);
         let (wf, hf) = ((w.saturating_sub(size)) as f64, (h.saturating_sub(size)) as f64);

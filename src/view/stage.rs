@@ -77,6 +77,31 @@ impl Inputs {
     }
 }
 
+/// What paints the map's base layer between frames.
+struct Painter {
+    state: AppState,
+    camera: StoredValue<Camera, LocalStorage>,
+    canvas: HtmlCanvasElement,
+    motion: bool,
+    renderer: Rc<RefCell<Renderer>>,
+    /// The task in flight (one at a time).
+    pending: Rc<RefCell<Option<Soon>>>,
+}
+
+/// Paints the next half of the base layer in a task of its own, then the other half in the
+/// next (a frame may come between: it shows the previous base).
+fn paint_soon(p: Painter, now: f64) {
+    let pending = p.pending.clone();
+    *pending.borrow_mut() = Some(Soon::new(move || {
+        drop(p.pending.borrow_mut().take());
+        let Some(inputs) = Inputs::now(p.state, p.camera, &p.canvas, p.motion) else { return };
+        let done = inputs.with(p.state, now, |f, snap, _| p.renderer.borrow_mut().paint_base(snap, f));
+        if done == Some(false) {
+            paint_soon(p, now);
+        }
+    }));
+}
+
 /// Draws the run on `canvas` every frame, after the clock moved (the clock's frame loop). A
 /// new minute's base layer is painted in a task of its own between frames, so no frame carries
 /// both it and the page's layout. When the picture changed, the canvas's attributes say what
@@ -114,13 +139,7 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
         });
         let Some((stale, fresh, minute)) = drawn else { return false };
         if stale && painting.borrow().is_none() {
-            let (r, pending, canvas) = (renderer.clone(), painting.clone(), canvas.clone());
-            *painting.borrow_mut() = Some(Soon::new(move || {
-                drop(pending.borrow_mut().take());
-                if let Some(inputs) = Inputs::now(state, camera, &canvas, motion) {
-                    inputs.with(state, now, |f, snap, _| r.borrow_mut().paint_base(snap, f));
-                }
-            }));
+            paint_soon(Painter { state, camera, canvas: canvas.clone(), motion, renderer: renderer.clone(), pending: painting.clone() }, now);
         }
         if fresh {
             drawn_once = true;
