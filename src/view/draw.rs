@@ -112,8 +112,8 @@ pub struct Renderer {
     /// What the base layer shows, and whether no frame has shown it yet.
     key: Option<Key>,
     base_fresh: bool,
-    /// The base whose dense layer is computed, waiting for its second half.
-    computed: Option<Key>,
+    /// Whether a base's dense layer is computed, waiting for its second half.
+    computed: bool,
     /// The minute and run the last frame showed (for the particles).
     shown: Option<(u32, u64)>,
     raster: Raster,
@@ -151,7 +151,7 @@ impl Renderer {
             base_ctx,
             key: None,
             base_fresh: false,
-            computed: None,
+            computed: false,
             shown: None,
             raster: Raster::default(),
             areas: groups::AreaLayer::new()?,
@@ -204,17 +204,20 @@ impl Renderer {
         if self.key == Some(key) {
             return true;
         }
-        if self.computed != Some(key) {
+        // A first half done for an older key still serves: during a seek the minute moves
+        // between any two tasks, and a base must get painted all the same.
+        if !self.computed {
             // The first half: the dense layer's pixels, in memory (no canvas touched).
-            self.computed = Some(key);
+            self.computed = true;
             self.raster_lod = visible_slots(snap, &f.view) > VECTOR_MAX;
             if self.raster_lod {
                 self.drawn = self.raster.compute(&f.view, snap);
             }
             return false;
         }
-        // The second half (a minute later than the first at most, in a race with the clock).
-        self.computed = None;
+        // The second half. (Had the clock moved since the first, the dense layer lags the rest
+        // until the next minute's paint.)
+        self.computed = false;
         self.set_font(f.dpr);
         if self.base.width() != key.w {
             self.base.set_width(key.w);

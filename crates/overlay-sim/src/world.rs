@@ -136,6 +136,8 @@ pub struct WorldBuild {
     sc: Scenario,
     rng: Rng,
     layout: Option<Layout>,
+    /// The layout half made (the first stage places half the groups).
+    laying: Option<LayoutBuild>,
     /// Capacities of every slot and the mesh degree each user-run slot wants.
     caps: Option<(Vec<f32>, Vec<u32>)>,
     /// The mesh's stubs, shuffled (the mesh is built in two stages).
@@ -145,7 +147,7 @@ pub struct WorldBuild {
 
 impl WorldBuild {
     pub fn new(sc: &Scenario) -> WorldBuild {
-        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, caps: None, stubs: None, mesh: None }
+        WorldBuild { sc: sc.clone(), rng: Rng::new(sc.params.seed), layout: None, laying: None, caps: None, stubs: None, mesh: None }
     }
 
     /// Runs the next stage; returns the world after the last (call no more after that).
@@ -154,7 +156,17 @@ impl WorldBuild {
         let n_ord = (p.supernodes as usize).max(1);
         let n = n_ord + self.sc.scripted_megas() as usize + USER_MEGAS;
         let Some(layout) = self.layout.as_ref() else {
-            self.layout = Some(Layout::new(p, n_ord, &mut self.rng));
+            match self.laying.take() {
+                None => {
+                    let mut b = LayoutBuild::new(n_ord, &mut self.rng);
+                    b.place(p, b.count / 2, &mut self.rng);
+                    self.laying = Some(b);
+                }
+                Some(mut b) => {
+                    b.place(p, b.count, &mut self.rng);
+                    self.layout = Some(b.finish());
+                }
+            }
             return None;
         };
         let Some((_, want_degree)) = self.caps.as_ref() else {
@@ -398,32 +410,53 @@ struct Layout {
     y: Vec<f32>,
 }
 
-impl Layout {
-    fn new(p: &Params, n_ord: usize, rng: &mut Rng) -> Layout {
+/// Group k's region: the region at quantile (k + ½)/count of the regions' shares, so every
+/// region gets groups in proportion and a classroom's few groups go to the big regions.
+fn region_of(k: usize, count: usize) -> usize {
+    let total_share: f32 = REGIONS.iter().map(|r| r.share).sum();
+    let mut q = (k as f32 + 0.5) / count as f32 * total_share;
+    REGIONS.iter().position(|r| {
+        q -= r.share;
+        q <= 0.0
+    })
+    .unwrap_or(2)
+}
+
+/// A layout being made, group by group: at real scale its normal draws are a long task in the
+/// browser, so a build makes it in two stages (the draws come in the same order either way).
+struct LayoutBuild {
+    count: usize,
+    n_ord: usize,
+    in_region: [usize; REGIONS.len()],
+    strata: Vec<u32>,
+    version_strata: Vec<u32>,
+    seen: [usize; REGIONS.len()],
+    density: Vec<f64>,
+    done: Layout,
+}
+
+impl LayoutBuild {
+    fn new(n_ord: usize, rng: &mut Rng) -> LayoutBuild {
         let size = group_size(n_ord);
         let count = n_ord.div_ceil(size).max(1);
-        let total_share: f32 = REGIONS.iter().map(|r| r.share).sum();
-        // Group k sits in the region at quantile (k + ½)/count of the regions' shares, so every
-        // region gets groups in proportion and a classroom's few groups go to the big regions.
-        let region_of = |k: usize| {
-            let mut q = (k as f32 + 0.5) / count as f32 * total_share;
-            REGIONS.iter().position(|r| {
-                q -= r.share;
-                q <= 0.0
-            })
-            .unwrap_or(2)
-        };
         let mut in_region = [0usize; REGIONS.len()];
         for k in 0..count {
-            in_region[region_of(k)] += 1;
+            in_region[region_of(k, count)] += 1;
         }
         let strata = shuffled(count, rng);
         let version_strata = shuffled(count, rng);
-        let mut seen = [0usize; REGIONS.len()];
-        let (mut groups, mut density) = (Vec::with_capacity(count), Vec::with_capacity(count));
-        let (mut x, mut y, mut group_of) = (Vec::with_capacity(n_ord), Vec::with_capacity(n_ord), Vec::with_capacity(n_ord));
-        for k in 0..count {
-            let r = region_of(k);
+        let done = Layout { groups: Vec::with_capacity(count), group_of: Vec::with_capacity(n_ord), x: Vec::with_capacity(n_ord), y: Vec::with_capacity(n_ord) };
+        LayoutBuild { count, n_ord, in_region, strata, version_strata, seen: [0; REGIONS.len()], density: Vec::with_capacity(count), done }
+    }
+
+    /// Places the groups up to `until` (of `count`) and their supernodes.
+    fn place(&mut self, p: &Params, until: usize, rng: &mut Rng) {
+        let (count, n_ord, in_region) = (self.count, self.n_ord, self.in_region);
+        let (strata, version_strata) = (&self.strata, &self.version_strata);
+        let (seen, density) = (&mut self.seen, &mut self.density);
+        let Layout { groups, group_of, x, y } = &mut self.done;
+        for k in groups.len()..until.min(count) {
+            let r = region_of(k, count);
             let reg = &REGIONS[r];
             seen[r] += 1;
             let start = k * n_ord / count;
@@ -460,6 +493,10 @@ impl Layout {
                 ..Group::default()
             });
         }
+    }
+
+    fn finish(self) -> Layout {
+        let Layout { mut groups, group_of, x, y } = self.done;
         link_neighbours(&mut groups);
         // Regions differ in how many of their peers can serve (public IP, broadband): so
         // neighbourhoods differ in users per supernode, and some have less room to spare.
