@@ -128,8 +128,7 @@ fn Chart(kind: Kind, twin: Twin) -> impl IntoView {
     let (a, b) = (twin.main, twin.state);
     Effect::new(move |_| {
         let minute = a.minute.get();
-        // Drawn once the canvas has a size, and again when it is resized.
-        let _ = (a.revision.get(), b.minute.get(), b.revision.get(), crate::view::css_box::changes());
+        let _ = (a.revision.get(), b.minute.get(), b.revision.get());
         let Some(el) = canvas.get() else { return };
         let Some(ctx) = context_2d(&el) else { return };
         let Some((w, h, dpr)) = fit_to_css_box(&el) else { return };

@@ -59,8 +59,6 @@ fn load_cell(state: AppState, clock: Clock, computer: Computer, i: usize) {
 fn redraw(state: AppState, computer: Computer, canvas: NodeRef<Canvas>, hover: RwSignal<Option<usize>>, outcome: RwSignal<Outcome>) {
     Effect::new(move |_| {
         computer.version.track();
-        // Drawn once the canvas has a size, and again when it is resized.
-        let _ = crate::view::css_box::changes();
         let (hover, outcome) = (hover.get(), outcome.get());
         let current = state.revision.with(|_| state.history.with_value(|h| h.scenario().clone()));
         let Some(el) = canvas.get() else { return };

@@ -310,8 +310,6 @@ fn Chart(kind: Kind) -> impl IntoView {
     Effect::new(move |_| {
         let _ = state.minute.get();
         let _ = state.revision.get();
-        // Drawn once the canvas has a size, and again when it is resized.
-        let _ = super::css_box::changes();
         if let Some(el) = canvas.get() {
             if let Some(ctx) = context_2d(&el) {
                 state.history.with_value(|h| draw_chart(&el, &ctx, kind, h));

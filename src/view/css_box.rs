@@ -2,23 +2,30 @@
 //! synchronous layout whenever the page changed since the last one — the clock's label changes
 //! every frame, and the page mounts in parts — which with the CPU slowed 4× cost 60–110 ms a time.
 //! The observer reports sizes after the browser's own layout, where they come free; until it has
-//! reported a canvas, that canvas is not drawn. [`changes`] tells drawings to redraw then, and
-//! whenever a canvas is resized (a window resize, a panel opening beside it).
+//! reported a canvas, that canvas is not drawn. Reading a size in an effect subscribes it to that
+//! canvas's reports: it redraws when the canvas first gets its size and when it is resized, in a
+//! task after the frame (not in the frame's own layout step, where the map's first picture is).
 
 use std::cell::RefCell;
 
+use gloo_timers::callback::Timeout;
 use js_sys::{Array, Object};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlCanvasElement, ResizeObserver, ResizeObserverEntry};
 
+/// A followed canvas: its size once reported, and a signal that ticks when it changes
+/// (reference-counted, so no component's cleanup disposes it).
+struct Followed {
+    canvas: HtmlCanvasElement,
+    size: Option<(i32, i32)>,
+    changed: ArcRwSignal<u32>,
+}
+
 struct Boxes {
     observer: ResizeObserver,
     _on_resize: Closure<dyn FnMut(Array)>,
-    /// Each canvas followed, with its size once reported.
-    known: Vec<(HtmlCanvasElement, Option<(i32, i32)>)>,
-    /// Counts reports; reference-counted, so no component's cleanup disposes it.
-    changes: ArcRwSignal<u32>,
+    known: Vec<Followed>,
 }
 
 thread_local! {
@@ -26,63 +33,69 @@ thread_local! {
 }
 
 fn on_resize(entries: Array) {
-    let changed = BOXES.with_borrow_mut(|b| {
-        let b = b.as_mut()?;
+    let changed: Vec<ArcRwSignal<u32>> = BOXES.with_borrow_mut(|b| {
+        let Some(b) = b else { return vec![] };
+        let mut changed = vec![];
         for e in entries.iter() {
             let Ok(e) = e.dyn_into::<ResizeObserverEntry>() else { continue };
             let target = e.target();
-            if let Some(k) = b.known.iter_mut().find(|(c, _)| Object::is(c, &target)) {
+            if let Some(k) = b.known.iter_mut().find(|k| Object::is(&k.canvas, &target)) {
                 // The content box, as the observer measured it (a canvas has no padding).
                 let r = e.content_rect();
-                k.1 = Some((r.width().round() as i32, r.height().round() as i32));
+                let size = Some((r.width().round() as i32, r.height().round() as i32));
+                if k.size != size {
+                    k.size = size;
+                    changed.push(k.changed.clone());
+                }
             }
         }
-        Some(b.changes.clone())
+        changed
     });
-    // Outside the borrow: the redraws this wakes read the sizes.
-    if let Some(c) = changed {
-        c.update(|n| *n = n.wrapping_add(1));
+    // The redraws this wakes run in a task of their own, after this frame.
+    if !changed.is_empty() {
+        Timeout::new(0, move || {
+            for c in changed {
+                c.update(|n| *n = n.wrapping_add(1));
+            }
+        })
+        .forget();
     }
 }
 
-/// Runs `f` on the boxes, made on first use (None where there is no `ResizeObserver`).
-fn with_boxes<T>(f: impl FnOnce(&mut Boxes) -> T) -> Option<T> {
-    BOXES.with_borrow_mut(|slot| {
+/// The CSS box of `canvas` in CSS pixels, once the observer has reported it (None before: the
+/// browser's next layout reports it). In an effect, it subscribes to the canvas's reports.
+pub fn css_size(canvas: &HtmlCanvasElement) -> Option<(i32, i32)> {
+    let followed = BOXES.with_borrow_mut(|slot| {
         if slot.is_none() {
             let cb = Closure::<dyn FnMut(Array)>::new(on_resize);
             if let Ok(observer) = ResizeObserver::new(cb.as_ref().unchecked_ref()) {
-                *slot = Some(Boxes { observer, _on_resize: cb, known: vec![], changes: ArcRwSignal::new(0) });
+                *slot = Some(Boxes { observer, _on_resize: cb, known: vec![] });
             }
         }
-        slot.as_mut().map(f)
-    })
-}
-
-/// Tracks size reports: a drawing that reads this redraws when any canvas gets or changes size.
-pub fn changes() -> u32 {
-    with_boxes(|b| b.changes.clone()).map_or(0, |c| c.get())
-}
-
-/// The CSS box of `canvas` in CSS pixels, once the observer has reported it (None before: the
-/// browser's next layout reports it, and [`changes`] then ticks).
-pub fn css_size(canvas: &HtmlCanvasElement) -> Option<(i32, i32)> {
-    let followed = with_boxes(|b| {
-        if let Some((_, size)) = b.known.iter().find(|(c, _)| Object::is(c, canvas)) {
-            return *size;
+        let b = slot.as_mut()?;
+        if let Some(k) = b.known.iter().find(|k| Object::is(&k.canvas, canvas)) {
+            return Some((k.size, k.changed.clone()));
         }
         // Canvases of views that are gone are no longer followed.
         let observer = b.observer.clone();
-        b.known.retain(|(c, _)| {
-            let keep = c.is_connected();
+        b.known.retain(|k| {
+            let keep = k.canvas.is_connected();
             if !keep {
-                observer.unobserve(c);
+                observer.unobserve(&k.canvas);
             }
             keep
         });
         b.observer.observe(canvas);
-        b.known.push((canvas.clone(), None));
-        None
+        let changed = ArcRwSignal::new(0);
+        b.known.push(Followed { canvas: canvas.clone(), size: None, changed: changed.clone() });
+        Some((None, changed))
     });
-    // No ResizeObserver at all: measure (it forces a layout, but draws).
-    followed.unwrap_or_else(|| Some((canvas.client_width(), canvas.client_height())))
+    match followed {
+        Some((size, changed)) => {
+            changed.track();
+            size
+        }
+        // No ResizeObserver at all: measure (it forces a layout, but draws).
+        None => Some((canvas.client_width(), canvas.client_height())),
+    }
 }

@@ -29,7 +29,8 @@ pub const PARTICLES_PER_MINUTE: usize = 220;
 
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio (so it stays sharp and
 /// follows resizes). Returns the size in device pixels and the pixel ratio; None until the
-/// canvas's box is known (see [`super::css_box`]: draw again on its `changes`).
+/// canvas's box is known. In an effect, the effect runs again when it is known or changes
+/// ([`super::css_box`]).
 pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
     let (cw, ch) = super::css_box::css_size(canvas)?;

@@ -7,7 +7,7 @@ pub mod camera;
 pub mod captioned;
 pub mod charts;
 pub mod colors;
-pub mod css_box;
+mod css_box;
 pub mod draw;
 pub mod format;
 pub mod groups;

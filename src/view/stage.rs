@@ -115,13 +115,11 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
     let (mut first, mut drawn_once) = (true, false);
     clock.on_frame(move |now| {
         // The page's first layout comes with the first frame, which reports the canvas's size:
-        // the first drawing waits for it (and its buffers are made then, a frame of their own).
+        // the first drawing waits for it (and its buffers are made then).
         if first {
-            if let Some((w, h, _)) = draw::fit_to_css_box(&canvas) {
-                renderer.borrow_mut().prepare(w, h);
-                first = false;
-            }
-            return true;
+            let Some((w, h, _)) = draw::fit_to_css_box(&canvas) else { return true };
+            renderer.borrow_mut().prepare(w, h);
+            first = false;
         }
         // Stop once the app is unmounted (its signals are gone).
         if state.progress.try_with_untracked(|_| ()).is_none() {
