@@ -26,6 +26,9 @@ struct Boxes {
     observer: ResizeObserver,
     _on_resize: Closure<dyn FnMut(Array)>,
     known: Vec<Followed>,
+    /// The reports waiting to wake their drawings, and the task that will (kept, not leaked).
+    to_wake: Vec<ArcRwSignal<u32>>,
+    waking: Option<Timeout>,
 }
 
 thread_local! {
@@ -33,9 +36,8 @@ thread_local! {
 }
 
 fn on_resize(entries: Array) {
-    let changed: Vec<ArcRwSignal<u32>> = BOXES.with_borrow_mut(|b| {
-        let Some(b) = b else { return vec![] };
-        let mut changed = vec![];
+    BOXES.with_borrow_mut(|b| {
+        let Some(b) = b else { return };
         for e in entries.iter() {
             let Ok(e) = e.dyn_into::<ResizeObserverEntry>() else { continue };
             let target = e.target();
@@ -45,20 +47,27 @@ fn on_resize(entries: Array) {
                 let size = Some((r.width().round() as i32, r.height().round() as i32));
                 if k.size != size {
                     k.size = size;
-                    changed.push(k.changed.clone());
+                    b.to_wake.push(k.changed.clone());
                 }
             }
         }
-        changed
+        // The redraws this wakes run in a task of their own, after this frame.
+        if !b.to_wake.is_empty() && b.waking.is_none() {
+            b.waking = Some(Timeout::new(0, wake));
+        }
     });
-    // The redraws this wakes run in a task of their own, after this frame.
-    if !changed.is_empty() {
-        Timeout::new(0, move || {
-            for c in changed {
-                c.update(|n| *n = n.wrapping_add(1));
-            }
+}
+
+/// Wakes the drawings whose canvases were reported (outside the borrow: they read sizes).
+fn wake() {
+    let signals = BOXES.with_borrow_mut(|b| {
+        b.as_mut().map(|b| {
+            b.waking = None;
+            std::mem::take(&mut b.to_wake)
         })
-        .forget();
+    });
+    for c in signals.into_iter().flatten() {
+        c.update(|n| *n = n.wrapping_add(1));
     }
 }
 
@@ -69,7 +78,7 @@ pub fn css_size(canvas: &HtmlCanvasElement) -> Option<(i32, i32)> {
         if slot.is_none() {
             let cb = Closure::<dyn FnMut(Array)>::new(on_resize);
             if let Ok(observer) = ResizeObserver::new(cb.as_ref().unchecked_ref()) {
-                *slot = Some(Boxes { observer, _on_resize: cb, known: vec![] });
+                *slot = Some(Boxes { observer, _on_resize: cb, known: vec![], to_wake: vec![], waking: None });
             }
         }
         let b = slot.as_mut()?;
