@@ -152,11 +152,16 @@ describe('player', () => {
     const page = await open();
     await scrub(page, 250);
     const set = (id, v) => tid(page, id).evaluate((el, v) => { el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); }, v);
+    // The plan is edited first: the settings changed next (each replays the run, or forks it)
+    // and the original run finishing in the background must not undo the edit (they once did,
+    // and the replay took the old plan).
+    await page.locator('#sb-megas').evaluate((el) => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); });
     await set('param-buggy_share', '1');
     await set('param-login_capacity', '0');
     await set('param-restart_delay_min', '0');
     await set('param-capacity_headroom', '0');
-    await page.locator('#sb-megas').evaluate((el) => { el.value = '0'; el.dispatchEvent(new Event('input', { bubbles: true })); });
+    await waitFor(async () => (await tid(page, 'ghost-progress').count()) === 0, 'the original run to finish');
+    assert.equal(await page.locator('#sb-megas').inputValue(), '0', 'the plan being edited was reset');
     await tid(page, 'apply-plan').click();
     assert.equal(await minuteOf(page), 250);
     await scrub(page, 1500);

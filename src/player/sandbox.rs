@@ -68,11 +68,14 @@ fn ParamControl(spec: &'static ParamSpec) -> impl IntoView {
     let clock = use_clock();
     let key = spec.key;
     let value = RwSignal::new(param(state, key));
-    Effect::new(move |_| {
+    // The slider follows the model's value when that value changes, not on every new revision:
+    // another slider's change landing must not undo a drag in progress here.
+    let model = Memo::new(move |_| {
         state.revision.track();
         state.acted.track();
-        value.set(param(state, key));
+        param(state, key)
     });
+    Effect::new(move |_| value.set(model.get()));
     let id = format!("sb-{key}");
     let set = move |v: String| {
         value.set(v.clone());
@@ -252,18 +255,30 @@ fn MegaPlan() -> impl IntoView {
     });
     let megas = RwSignal::new(String::new());
     let first_wave = RwSignal::new(String::new());
-    Effect::new(move |_| {
+    // The run's plan; the sliders follow it when it changes, so a parameter changed just
+    // before (landing a task later) does not undo a plan being edited here.
+    let planned = Memo::new(move |_| {
         state.revision.track();
-        let p = state.history.with_value(|h| h.scenario().params.clone());
-        megas.set(p.mega_supernodes.to_string());
-        first_wave.set(p.mega_first_wave_min.to_string());
+        state.history.with_value(|h| {
+            let p = &h.scenario().params;
+            (p.mega_supernodes, p.mega_first_wave_min)
+        })
     });
+    let show_plan = move |(m, w): (u32, u32)| {
+        megas.set(m.to_string());
+        first_wave.set(w.to_string());
+    };
+    Effect::new(move |_| show_plan(planned.get()));
     let mega_max = move || {
         state.scale.track();
         state.history.with_value(|h| (h.scenario().params.supernodes / 20).clamp(8, 5000))
     };
     let replay = move |_| replay_plan(state, clock, &megas.get_untracked(), &first_wave.get_untracked());
-    let reset = move |_| clock.send(PlayerCommand::load(original.get_value(), state.intended_minute()));
+    let reset = move |_| {
+        let sc = original.get_value();
+        show_plan((sc.params.mega_supernodes, sc.params.mega_first_wave_min));
+        clock.send(PlayerCommand::load(sc, state.intended_minute()));
+    };
     let wave_at = move || pretty_clock(&state.clock_label(first_wave.get().parse::<u32>().unwrap_or(0)));
     view! {
         <div class="sb-field">

@@ -51,7 +51,6 @@ impl Raster {
         }
     }
 
-    /// Paints background, peer density and supernode points, and puts them on `ctx`.
     /// Computes the layer's pixels for the view (in memory: [`Raster::put`] draws them).
     pub fn compute(&mut self, view: &View, snap: &Snapshot<'_>) -> Drawn {
         let (w, h) = (view.w.max(1.0) as usize, view.h.max(1.0) as usize);
