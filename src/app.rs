@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::app_state::AppState;
 use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
+pub use crate::later::Later;
 use crate::{announce, compare, embed, hooks, player, share, tipping, view, Sources};
 
 /// Puts `theme-light` / `theme-dark` on <html> when the URL asks for one (style/main.css).
@@ -99,20 +100,23 @@ pub fn App() -> impl IntoView {
     view! { <Page u=u state=state/> }
 }
 
-/// Renders its children a task later: mounting the page in parts keeps every task short.
-#[component]
-pub fn Later(children: ChildrenFn) -> impl IntoView {
-    let ready = RwSignal::new(false);
-    // Kept with the component: unmounted first, the timer is dropped and never fires.
-    let _timer = StoredValue::new_local(Timeout::new(0, move || {
-        let _ = ready.try_set(true);
-    }));
-    view! { <Show when=move || ready.get()>{children()}</Show> }
-}
-
 /// The page for a URL and its run.
 #[component]
 pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
+    view! { <PageView s=setup(u, state)/> }
+}
+
+/// What the page runs besides its view (its clock, the story's reader, the address bar, the
+/// embed's messages), with the contexts its parts read.
+pub struct Setup {
+    u: url::UrlState,
+    state: AppState,
+    presenting: RwSignal<bool>,
+}
+
+/// Sets the page up for a URL and its run, under the current reactive owner: [`crate::start`]
+/// does it in a task before the mount, so neither task is long on a phone.
+pub fn setup(u: url::UrlState, state: AppState) -> Setup {
     provide_context(u.clone());
     let clock = start_clock(&u, state);
     // `?compare=DESIGN`: a second run beside this one, on this clock (src/compare).
@@ -127,6 +131,13 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
     share::keep_embed_keys(&u);
     share::sync_url(state);
     embed::install(state, clock);
+    Setup { u, state, presenting }
+}
+
+/// The page's view, once [`setup`] has run.
+#[component]
+pub fn PageView(s: Setup) -> impl IntoView {
+    let Setup { u, state, presenting } = s;
     let chrome = !u.embed;
     let full = u.controls == Controls::Full;
     // An embed of the map (`embed=1&panel=tipping`) shows it under the stage.
@@ -158,8 +169,9 @@ pub fn Page(u: url::UrlState, state: AppState) -> impl IntoView {
                     <MainColumn map_alone=map_alone/>
                 </Show>
             </main>
+            // In the first mount: a key pressed as soon as the map shows is not lost.
             <player::KeyboardShortcuts/>
-            <announce::Announcer/>
+            <Later><announce::Announcer/></Later>
             <hooks::TestHooks/>
             <Show when=move || chrome>
                 <Later><Sources/></Later>
@@ -198,7 +210,7 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
             <Show when=move || twin.is_none()>
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
                 <view::Stage/>
-                <player::CatchUp/>
+                <Later rank=0><player::CatchUp/></Later>
                 <Later><player::PresenterOverlay/></Later>
                 <Show when=move || controls == Controls::Full>
                     <Later><view::Inspector/></Later>
@@ -230,8 +242,8 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
                 <player::Caption/>
             </Show>
             <Show when=move || controls != Controls::None>
-                <Later><player::ControlsBar minimal=controls == Controls::Minimal/></Later>
-                <Later><player::Timeline/></Later>
+                <Later rank=0><player::ControlsBar minimal=controls == Controls::Minimal/></Later>
+                <Later rank=0><player::Timeline/></Later>
             </Show>
             <Show when=move || map_alone>
                 <Later><tipping::TippingPanel/></Later>

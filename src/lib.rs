@@ -11,6 +11,7 @@ pub mod clock;
 pub mod compare;
 pub mod embed;
 mod hooks;
+mod later;
 mod panic;
 pub mod player;
 pub mod share;
@@ -21,7 +22,7 @@ pub mod whatif;
 
 use leptos::prelude::*;
 
-pub use app::{App, Page};
+pub use app::{App, Page, PageView};
 pub use app_state::AppState;
 pub use clock::{provide_clock, Clock, PlayerCommand};
 pub use panic::{install_panic_hook, show_error_overlay, OVERLAY_ID};
@@ -33,7 +34,20 @@ pub fn start() {
     install_panic_hook();
     Timeout::new(0, || {
         app::prepare_staged(|u, state| {
-            Timeout::new(0, move || leptos::mount::mount_to_body(move || leptos::view! { <app::Page u=u state=state/> })).forget();
+            // The page's setup, then its view, in two tasks under one root owner (the view's
+            // own owner is its child, so it reads the contexts the setup provides).
+            Timeout::new(0, move || {
+                let _ = any_spawner::Executor::init_wasm_bindgen();
+                let owner = leptos::prelude::Owner::new();
+                let s = owner.with(|| app::setup(u, state));
+                Timeout::new(0, move || {
+                    owner.with(|| leptos::mount::mount_to_body(move || leptos::view! { <app::PageView s=s/> }));
+                    // The page's root lives as long as the page.
+                    std::mem::forget(owner);
+                })
+                .forget();
+            })
+            .forget();
         });
     })
     .forget();

@@ -105,9 +105,10 @@ fn Detail() -> impl IntoView {
 fn Flags(span: Memo<u32>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let clock = use_clock();
+    // A task behind the clock: a seek's landing moves the map and the thumb first.
+    let at = crate::later::behind(move || (state.minute.get(), state.revision.get()));
     let marks = Memo::new(move |_| {
-        state.minute.track();
-        state.revision.track();
+        at.track();
         flags(&state)
     });
     let label = move |m: u32| pretty_clock(&state.clock_label(m));

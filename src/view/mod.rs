@@ -35,11 +35,12 @@ const LOG_LINES: usize = 40;
 pub fn EventLog() -> impl IntoView {
     let state = expect_context::<AppState>();
     let clock = use_clock();
+    // A task behind the clock: a seek's landing draws the map first, then this list.
+    let at = crate::later::behind(move || (state.minute.get(), state.revision.get()));
     // The model keeps the landmarks up to date as the run grows; the list is re-rendered only
     // when one is found (or moves: the peak and low point so far).
     let list = Memo::new(move |_| {
-        state.minute.track();
-        state.revision.track();
+        at.track();
         let mut list = state.history.with_value(moments::moments);
         // A parameter change says which one, and from what to what (the model only says one changed).
         state.acted.with(|log| {
@@ -53,7 +54,7 @@ pub fn EventLog() -> impl IntoView {
         list
     });
     let current = move || {
-        let m = state.minute.get();
+        let m = at.get().0;
         list.with(|l| l.iter().rposition(|e| e.minute <= m))
     };
     // The newest lines only (a fortnight of a storm finds hundreds); earlier ones on demand.
@@ -77,7 +78,7 @@ pub fn EventLog() -> impl IntoView {
                         let (k, e) = item;
                         let minute = e.minute;
                         view! {
-                            <li class=e.class class:current=move || current() == Some(k) class:future=move || state.minute.get() < minute>
+                            <li class=e.class class:current=move || current() == Some(k) class:future=move || at.get().0 < minute>
                                 <button type="button" data-minute-target=minute on:click=move |_| clock.send(PlayerCommand::Seek(minute))>
                                     <time>{e.clock}</time>
                                     " — "
