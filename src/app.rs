@@ -209,7 +209,7 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
             // pointer hovers the supernodes.
             <Show when=move || twin.is_none()>
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
-                <view::Stage/>
+                <Later rank=0><view::Stage/></Later>
                 <Later rank=0><player::CatchUp/></Later>
                 <Later><player::PresenterOverlay/></Later>
                 <Show when=move || controls == Controls::Full>
