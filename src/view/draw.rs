@@ -236,6 +236,14 @@ impl Renderer {
     /// Draws one frame: the base layer as last painted, and over it what moves. Returns true
     /// when it shows a newly painted base: the caller then refreshes the test hooks.
     pub fn frame(&mut self, ctx: &CanvasRenderingContext2d, snap: &Snapshot<'_>, f: &Frame<'_>) -> bool {
+        if self.key.is_none() {
+            // Until the base layer is first painted (a task of its own), only the background:
+            // the overlay would float over nothing, and its first drawing (code the browser
+            // compiles on first use) then falls in a later frame than the page's first layout.
+            ctx.set_fill_style_str(colors::BACKGROUND);
+            ctx.fill_rect(0.0, 0.0, f.view.w, f.view.h);
+            return false;
+        }
         self.set_font(f.dpr);
         let ms_per_min = ms_per_minute(f.speed);
         let shown = (snap.minute, f.revision);
@@ -250,12 +258,7 @@ impl Renderer {
                 self.particles.on_minute(snap, f.now, ms_per_min, budget);
             }
         }
-        if self.key.is_some() {
-            let _ = ctx.draw_image_with_html_canvas_element(&self.base, 0.0, 0.0);
-        } else {
-            ctx.set_fill_style_str(colors::BACKGROUND);
-            ctx.fill_rect(0.0, 0.0, f.view.w, f.view.h);
-        }
+        let _ = ctx.draw_image_with_html_canvas_element(&self.base, 0.0, 0.0);
         self.draw_overlay(ctx, snap, f, ms_per_min);
         std::mem::take(&mut self.base_fresh)
     }
