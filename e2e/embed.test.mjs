@@ -65,6 +65,7 @@ describe('share and embed', () => {
       <script>window.msgs=[];addEventListener('message',(e)=>window.msgs.push(e.data));</script></body></html>`);
     const frame = page.frameLocator('#f');
     await frame.locator('canvas').first().waitFor({ state: 'visible', timeout: 20000 });
+    await frame.locator('html[data-parts="mounted"]').waitFor({ state: 'attached', timeout: 20000 });
     await sleep(1500);
     const msgs = await page.evaluate(() => window.msgs);
     assert.ok(msgs.some((m) => m?.type === 'supernode-storm:resize' && m.height > 0), 'no resize message');

@@ -95,6 +95,8 @@ export async function openPage(browser, url, viewport = { width: 1280, height: 8
   page.on('pageerror', (e) => page.errors.push(String(e)));
   await page.goto(url, { waitUntil: 'load', timeout: 30000 });
   await page.locator('canvas').first().waitFor({ state: 'visible', timeout: 20000 });
+  // The page mounts a part a frame (src/later.rs): a reader sees the whole of it within a second.
+  await page.locator('html[data-parts="mounted"]').waitFor({ state: 'attached', timeout: 20000 });
   const t = /[?&]t=(\d{1,5})(?:&|$)/.exec(url);
   if (t && Number(t[1]) <= 20160) {
     await waitFor(async () => (await minuteOf(page)) >= Number(t[1]) && (await page.locator('.stage-frame.seeking').count()) === 0,
@@ -128,3 +130,8 @@ export async function waitForDrawnCanvas(page, tries = 100) {
 
 export const minuteOf = async (page) => Number(await page.locator('[data-minute]').first().getAttribute('data-minute'));
 export const stateOf = (page) => page.locator('[data-state]').first().getAttribute('data-state');
+
+/** Waits (up to 10 s) for the clock to show `minute`: a seek lands in a slice of its own once
+ * the page has other work (its parts mounting, a busy machine). */
+export const minuteBecomes = (page, minute, what = `the clock to reach minute ${minute}`) =>
+  waitFor(async () => (await minuteOf(page)) === minute, what, 10000);

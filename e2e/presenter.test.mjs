@@ -35,6 +35,7 @@ async function host(browser, url, width) {
     <iframe id="f" src="${url}" width="${width}" height="560" style="border:1px solid #ccc" title="demo"></iframe><p>Text after.</p>
     <script>window.hs=[];addEventListener('message',(e)=>{if(e.data&&e.data.type==='supernode-storm:resize'){document.getElementById('f').height=e.data.height;hs.push(e.data.height);}});</script></body></html>`);
   await page.frameLocator('#f').locator('canvas').first().waitFor({ state: 'visible', timeout: 20000 });
+  await page.frameLocator('#f').locator('html[data-parts="mounted"]').waitFor({ state: 'attached', timeout: 20000 });
   return page;
 }
 

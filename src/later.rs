@@ -36,9 +36,18 @@ pub fn Later(children: ChildrenFn, #[prop(default = 1)] rank: u8) -> impl IntoVi
         q.insert(at, (rank, ready));
     });
     if !PUMPING.replace(true) {
+        mark("mounting");
         wait();
     }
     view! { <Show when=move || ready.get()>{children()}</Show> }
+}
+
+/// Says on `<html data-parts=…>` whether parts are still mounting ("mounting") or all are
+/// ("mounted"): a host page, a screenshot or a test can wait for the whole page.
+fn mark(how: &str) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-parts", how);
+    }
 }
 
 /// Waits for a frame (or the timer) before mounting the next part.
@@ -65,6 +74,7 @@ fn mount_next() {
     }
     if QUEUE.with_borrow(VecDeque::is_empty) {
         PUMPING.set(false);
+        mark("mounted");
     } else {
         wait();
     }
