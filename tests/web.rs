@@ -8,7 +8,7 @@ use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
 mod common;
-use common::{find, host, sleep};
+use common::{find, host, parts_mounted, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -16,6 +16,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn play_pause_toggles_state_and_time_stops() {
     let host = host();
     let _mounted = leptos::mount::mount_to(host.clone(), || view! { <App/> });
+    parts_mounted().await;
     let root = find(&host, "[data-state]");
     assert_eq!(root.get_attribute("data-state").as_deref(), Some("playing"));
     assert!(host.query_selector("canvas").ok().flatten().is_some(), "a canvas is rendered");
@@ -46,6 +47,7 @@ async fn canvas_backing_store_follows_css_size() {
     let host = host();
     host.set_attribute("style", "width: 300px").expect("style");
     let _mounted = leptos::mount::mount_to(host.clone(), || view! { <App/> });
+    parts_mounted().await;
     sleep(200).await;
     let canvas: web_sys::HtmlCanvasElement = find(&host, "canvas").unchecked_into();
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
@@ -72,6 +74,7 @@ fn error_overlay_is_unhidden() {
 async fn outage_view_draws_and_shows_charts_legend_and_inspector() {
     let host = host();
     let _mounted = leptos::mount::mount_to(host.clone(), || view! { <App/> });
+    parts_mounted().await;
     sleep(500).await;
     let canvas = find(&host, "canvas.stage");
     let drawn = canvas.get_attribute("data-drawn").and_then(|d| d.parse::<u32>().ok()).unwrap_or(0);

@@ -33,3 +33,16 @@ pub fn find(root: &Element, selector: &str) -> Element {
 pub fn click(root: &Element, selector: &str) {
     find(root, selector).unchecked_into::<HtmlElement>().click();
 }
+
+/// Waits until the page's parts have all mounted (`<html data-parts="mounted">`, set by the
+/// queue in `later.rs`): the map, the controls and the panels mount a frame apart.
+pub async fn parts_mounted() {
+    for _ in 0..200 {
+        let state = document().document_element().and_then(|r| r.get_attribute("data-parts"));
+        if state.as_deref() == Some("mounted") {
+            return;
+        }
+        sleep(50).await;
+    }
+    panic!("the page's parts did not all mount within 10 s");
+}
