@@ -114,6 +114,37 @@ describe('one owner of time', () => {
     await ctx.close();
   });
 
+  test('a real-scale run this browser saved is taken up again: a reopened link computes only the minutes after the save, to the same row', async () => {
+    const link = (t) => `${server.url}?scenario=dec-2010&scale=real&t=${t}`;
+    const metrics = (page) => page.locator('[data-testid=metrics]').first().textContent();
+    const { ctx, page } = await openRecording(link(600));
+    await until(async () => (await minuteIn(page)) === 600, 60000, 'the first link reaching minute 600');
+    // The run saves itself each time it has computed 240 minutes more (src/resume.rs).
+    const saved = () => page.evaluate(() => new Promise((done) => {
+      const open = indexedDB.open('supernode-storm', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('saved-runs');
+      open.onerror = () => done([]);
+      open.onsuccess = () => {
+        const keys = open.result.transaction('saved-runs').objectStore('saved-runs').getAllKeys();
+        keys.onsuccess = () => { open.result.close(); done(keys.result.map((k) => Number(k.split('/').pop()))); };
+      };
+    }));
+    await until(async () => (await saved()).some((m) => m >= 480), 20000, 'a point saved past minute 480');
+    const last = Math.max(...(await saved()).filter((m) => m <= 600));
+    const again = await ctx.newPage();
+    await again.goto(link(1400), { waitUntil: 'load', timeout: 60000 });
+    const from = Number(await again.locator('[data-testid=catch-up]').getAttribute('data-from', { timeout: 30000 }));
+    assert.equal(from, last, 'the reopened link computes from the last point saved before its minute');
+    await until(async () => (await minuteIn(again)) === 1400, 60000, 'the reopened link reaching minute 1400');
+    // Computed straight through in a browser with nothing saved: the same row.
+    const { ctx: fresh, page: straight } = await openRecording(link(1400));
+    await until(async () => (await minuteIn(straight)) === 1400, 60000, 'the straight run reaching minute 1400');
+    assert.equal(await metrics(again), await metrics(straight), 'the taken-up run shows the straight run\'s minute');
+    assert.deepEqual([...page.errors, ...straight.errors], []);
+    await fresh.close();
+    await ctx.close();
+  });
+
   test('./dev run serves the release page with no console error and no test hook', async () => {
     const port = 20000 + Math.floor(Math.random() * 10000);
     const dev = spawn('./dev', ['run'], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: 'ignore', detached: true });

@@ -1,10 +1,14 @@
 //! The page: header, the stage (canvas) with its controls, timeline and charts, the side
 //! panel (story, inspector, legend, sandbox, event log) and the sources. Reads the URL once.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
+use overlay_sim::History;
 
-use crate::app_state::AppState;
+use crate::app_state::{heavy_run, AppState};
 use crate::clock::{provide_clock, Clock, PlayerCommand};
 use crate::url::{self, Controls, Theme};
 pub use crate::later::Later;
@@ -71,26 +75,61 @@ pub fn prepare() -> (url::UrlState, AppState) {
 
 /// Like [`prepare`], with the network built a stage a task (a real-scale one is tens of
 /// milliseconds of work per stage on a phone), then `done` with the page's query and state.
+/// A link into a heavy run looks for a point of it this browser saved (`crate::resume`) while
+/// the network is built.
 pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
     let u = url::parse(&location_search());
     let build = overlay_sim::WorldBuild::new(&u.scenario);
-    Timeout::new(0, move || build_stage(u, build, Box::new(done))).forget();
+    let lookup = (u.t > 0 && u.whatifs.is_empty() && heavy_run(&u.scenario)).then(|| {
+        let found: Lookup = Rc::default();
+        let (sc, t, into) = (u.scenario.clone(), u.t, found.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let bytes = crate::resume::find(&sc, t).await;
+            *into.borrow_mut() = Some(bytes);
+        });
+        found
+    });
+    Timeout::new(0, move || build_stage(u, build, lookup, Box::new(done))).forget();
 }
 
-fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, done: Box<dyn FnOnce(url::UrlState, AppState)>) {
+/// A saved point being looked up: `None` until the lookup is over.
+type Lookup = Rc<RefCell<Option<Option<Vec<u8>>>>>;
+type Done = Box<dyn FnOnce(url::UrlState, AppState)>;
+/// How long the page waits for the lookup after the network is built (ms); storage that hangs
+/// costs at most this.
+const LOOKUP_WAIT_MS: u32 = 1_000;
+
+fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, lookup: Option<Lookup>, done: Done) {
     match build.advance() {
         // The page's state (its history's first minute) in a task of its own.
-        Some(world) => {
-            gloo_timers::callback::Timeout::new(0, move || {
-                let state = AppState::from_world(u.scenario.clone(), world);
-                done(u, state);
-            })
-            .forget();
+        Some(world) => Timeout::new(0, move || take_up(u, world, lookup, 0, done)).forget(),
+        None => Timeout::new(0, move || build_stage(u, build, lookup, done)).forget(),
+    };
+}
+
+/// The page's state: the run from its first minute, or taken up at the minute saved.
+fn take_up(u: url::UrlState, world: overlay_sim::World, lookup: Option<Lookup>, waited: u32, done: Done) {
+    let found = match lookup {
+        Some(l) => {
+            let over = l.borrow_mut().take();
+            if over.is_none() && waited < LOOKUP_WAIT_MS {
+                Timeout::new(10, move || take_up(u, world, Some(l), waited + 10, done)).forget();
+                return;
+            }
+            over.flatten()
         }
-        None => {
-            gloo_timers::callback::Timeout::new(0, move || build_stage(u, build, done)).forget();
-        }
-    }
+        None => None,
+    };
+    let resumed = found.and_then(|bytes| {
+        History::resume(u.scenario.clone(), &world, &bytes)
+            .inspect_err(|why| web_sys::console::warn_1(&format!("A saved run was not taken up: {why}.").into()))
+            .ok()
+    });
+    let state = match resumed {
+        Some(h) => AppState::from_history(h),
+        None => AppState::from_world(u.scenario.clone(), world),
+    };
+    done(u, state);
 }
 
 /// The whole page, for the URL of the page.

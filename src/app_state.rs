@@ -15,6 +15,12 @@ pub const DEFAULT_SPEED: f64 = 8.0;
 /// Above this many supernode slots a minute costs about a millisecond (the `real` scale).
 const HEAVY_SLOTS: usize = 10_000;
 
+/// Whether a minute of `scenario`'s run costs about a millisecond (more than [`HEAVY_SLOTS`]
+/// supernode slots: the real scale).
+pub fn heavy_run(scenario: &Scenario) -> bool {
+    scenario.params.supernodes as usize > HEAVY_SLOTS
+}
+
 /// What the story is pointing at, for the view to highlight.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Highlight {
@@ -95,10 +101,15 @@ impl AppState {
 
     /// The state of a run whose world is already built (a stage a task, by `app::prepare_staged`).
     pub fn from_world(scenario: Scenario, world: World) -> AppState {
-        let (name, scale) = (scenario.name.clone(), scenario.params.scale);
+        AppState::from_history(History::from_world(scenario, world))
+    }
+
+    /// The state of a run already under way (one taken up from this browser's saved runs).
+    pub fn from_history(history: History) -> AppState {
+        let (name, scale) = (history.scenario().name.clone(), history.scenario().params.scale);
         AppState {
-            history: StoredValue::new_local(History::from_world(scenario, world)),
-            minute: RwSignal::new(0),
+            minute: RwSignal::new(history.minute()),
+            history: StoredValue::new_local(history),
             playing: RwSignal::new(false),
             speed: RwSignal::new(DEFAULT_SPEED),
             looping: RwSignal::new(false),
@@ -117,7 +128,7 @@ impl AppState {
 
     /// Whether a minute of this run is expensive (real scale): long jumps must be sliced there.
     pub fn heavy(&self) -> bool {
-        self.history.with_value(|h| h.world().ordinary_slots() > HEAVY_SLOTS)
+        self.history.with_value(|h| heavy_run(h.scenario()))
     }
     /// The minute the reader is after: where a seek in flight is going, else the one on show.
     pub fn intended_minute(&self) -> u32 {

@@ -14,6 +14,7 @@ mod hooks;
 mod later;
 mod panic;
 pub mod player;
+mod resume;
 pub mod share;
 pub mod tipping;
 pub mod url;

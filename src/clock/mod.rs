@@ -22,6 +22,7 @@ use overlay_sim::world::USER_MEGAS;
 use overlay_sim::{Action, History, Metrics, Scenario, SlotState};
 
 use crate::app_state::{now_ms, Ahead, AppState, Progress};
+use crate::resume;
 use crate::player::SPAN_MIN;
 use crate::whatif::{self, Acted};
 use engine::Engine;
@@ -133,6 +134,10 @@ pub struct Clock {
     ghost_slice: StoredValue<Option<Timeout>, LocalStorage>,
     ghost_done: StoredValue<Option<(Scenario, Rc<Vec<Metrics>>)>, LocalStorage>,
     pub ghost_progress: RwSignal<Option<Progress>>,
+    /// The newest minute of a heavy run saved in this browser (`crate::resume`), and the save
+    /// to come.
+    saved_at: StoredValue<u32>,
+    save_task: StoredValue<Option<Soon>, LocalStorage>,
 }
 
 /// The clock of the app around the caller.
@@ -164,6 +169,8 @@ impl Clock {
             ghost_slice: StoredValue::new_local(None),
             ghost_done: StoredValue::new_local(None),
             ghost_progress: RwSignal::new(None),
+            saved_at: StoredValue::new(state.history.with_value(History::horizon)),
+            save_task: StoredValue::new_local(None),
         }
     }
 
@@ -321,6 +328,28 @@ impl Clock {
         }
         self.publish(!busy);
         self.slice.set_value(busy.then(|| Soon::new(move || self.pump())));
+        self.keep_saved();
+    }
+
+    /// Saves a heavy run in this browser each time it has computed [`resume::SAVE_EVERY_MIN`]
+    /// minutes more, in a task of its own, so a reopened link takes it up there.
+    fn keep_saved(self) {
+        let s = self.state;
+        if !s.heavy() || self.save_task.with_value(Option::is_some) {
+            return;
+        }
+        let due = s.history.with_value(|h| h.minute() == h.horizon() && h.minute() >= self.saved_at.get_value() + resume::SAVE_EVERY_MIN);
+        if !due {
+            return;
+        }
+        self.save_task.set_value(Some(Soon::new(move || {
+            self.save_task.try_set_value(None);
+            let saved = s.history.try_with_value(|h| h.save().map(|bytes| (h.scenario().clone(), h.minute(), bytes)));
+            if let Some(Some((scenario, minute, bytes))) = saved {
+                self.saved_at.set_value(minute);
+                resume::store(&scenario, minute, bytes);
+            }
+        })));
     }
 
     /// Puts the clock and the seek's progress on show. While a seek runs, only its progress
@@ -359,6 +388,7 @@ impl Clock {
         let steps = self.engine.try_update_value(|e| s.history.try_update_value(|h| e.play(h, dt_ms, speed, until, || now_ms() - t0 < SLICE_MS)));
         if steps.flatten().unwrap_or(0) > 0 {
             self.publish(true);
+            self.keep_saved();
         }
         // The segment's end: hold there.
         if !self.engine.with_value(Engine::busy) && s.history.with_value(|h| h.minute()) >= until {
@@ -388,6 +418,7 @@ impl Clock {
         let mut h = History::new(run.scenario);
         h.set_ghost(run.ghost);
         s.history.set_value(h);
+        self.saved_at.set_value(0);
         self.state.acted.set(vec![]);
         s.selected.set(None);
         s.revision.update(|r| *r += 1);

@@ -18,7 +18,9 @@ pub fn CatchUp() -> impl IntoView {
     };
     view! {
         <Show when=move || state.progress.with(Option::is_some)>
-            <div class="catch-up" role="status" data-testid="catch-up">
+            // `data-from`: the minute the computing started at (a run taken up from this
+            // browser's saved runs starts at the minute saved).
+            <div class="catch-up" role="status" data-testid="catch-up" data-from=move || state.progress.get().map(|p| p.from)>
                 <span class="catch-up-text">{label}</span>
                 <progress max="1" value=fraction aria-hidden="true"></progress>
                 <button type="button" class="btn btn-quiet" data-testid="cancel-seek" on:click=move |_| clock.send(PlayerCommand::Cancel)>

@@ -8,7 +8,7 @@
 //! while a strong group, or one in its local night, holds. Groups are drawn on the map.
 
 use crate::world::LEVELS;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A world region: where its groups sit on the map, its share of the supernodes and users,
 /// and its clock (each region's demand peaks in its own afternoon).
@@ -45,7 +45,7 @@ const DAY: [f64; 24] = [
 pub const HOST_CACHE: usize = 200;
 
 /// How a group is doing, for the map and the event log.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum GroupState {
     /// Most of its users have service.
@@ -84,7 +84,7 @@ impl GroupState {
 
 /// One cache group: its slots, its place, and the peers of its neighbourhood by what they are
 /// doing. Pools are expected counts (f64): at real scale a group holds ~100,000 peers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Group {
     /// Its user-run supernode slots: `start..end`.
     pub start: u32,

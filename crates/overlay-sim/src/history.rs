@@ -18,7 +18,8 @@ pub const END_MIN: u32 = 14 * 24 * 60;
 pub struct History {
     scenario: Scenario,
     world: World,
-    /// `checkpoints[k]` is the world at minute `k * every`.
+    /// Worlds at past minutes, in minute order: minute 0, then multiples of `every` (and the
+    /// minute a resumed run was saved at, [`crate::resume`]).
     checkpoints: Vec<World>,
     every: u32,
     /// `series[m - 1]` is the metrics row of minute m (minute 0 has no row).
@@ -150,15 +151,43 @@ impl History {
         self.series.truncate(m as usize);
         let keep = self.events.partition_point(|e| e.minute <= m);
         self.events.truncate(keep);
-        self.checkpoints.truncate((m / self.every + 1) as usize);
+        self.checkpoints.retain(|w| w.minute() <= m);
         self.actions.retain(|&k, _| k <= m);
         self.horizon = m;
         self.forks += 1;
+        self.find_landmarks();
+    }
+
+    /// Finds the landmarks of the series and events kept, from the start.
+    fn find_landmarks(&mut self) {
         self.landmarks = LandmarkFinder::new(self.scenario.trigger_min);
         for row in &self.series {
             let (a, b) = (self.events.partition_point(|e| e.minute < row.t_min), self.events.partition_point(|e| e.minute <= row.t_min));
             self.landmarks.observe(row, &self.events[a..b]);
         }
+    }
+
+    /// A run taken up again at `world`'s minute ([`crate::resume`] has checked the parts fit):
+    /// `start` is the scenario's world at minute 0, the series and events are those up to it.
+    pub(crate) fn resumed(scenario: Scenario, start: World, world: World, series: Vec<Metrics>, events: Vec<Event>) -> History {
+        let mut h = History::from_world(scenario, start);
+        h.horizon = world.minute();
+        h.checkpoints.push(world.clone());
+        h.world = world;
+        h.series = series;
+        h.events = events;
+        h.find_landmarks();
+        h
+    }
+
+    /// Whether the user has acted on this run (a run saved for later has no actions).
+    pub fn acted(&self) -> bool {
+        !self.actions.is_empty()
+    }
+
+    /// The series and the events kept, up to the furthest minute computed.
+    pub(crate) fn parts(&self) -> (&[Metrics], &[Event]) {
+        (&self.series, &self.events)
     }
 
     /// Whether the world on show is at [`END_MIN`], where stepping stops.
@@ -184,7 +213,7 @@ impl History {
             }
             self.horizon = next;
         }
-        if next.is_multiple_of(self.every) && self.checkpoints.len() == (next / self.every) as usize {
+        if next.is_multiple_of(self.every) && self.checkpoints.last().is_none_or(|w| w.minute() < next) {
             self.checkpoints.push(self.world.clone());
             if self.checkpoints.len() > MAX_CHECKPOINTS {
                 let mut k = 0;
@@ -238,11 +267,12 @@ impl History {
         if target == cur || (target > cur && target - cur <= self.every) {
             return None;
         }
-        let k = ((target / self.every) as usize).min(self.checkpoints.len() - 1);
-        if target > cur && (k as u32) * self.every <= cur {
+        let k = self.checkpoints.partition_point(|w| w.minute() <= target).checked_sub(1)?;
+        let from = &self.checkpoints[k];
+        if target > cur && from.minute() <= cur {
             return None; // the nearest checkpoint is behind the world on show
         }
-        Some(Replay { world: self.checkpoints[k].clone(), target, forks: self.forks })
+        Some(Replay { world: from.clone(), target, forks: self.forks })
     }
 
     /// Replays one minute; true once the replay has reached its minute.

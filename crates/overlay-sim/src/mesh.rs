@@ -9,7 +9,7 @@ use crate::rng::Rng;
 use petgraph::unionfind::UnionFind;
 use rustc_hash::FxHashSet;
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Mesh {
     /// Nodes: node i is supernode slot i.
     pub n: usize,

@@ -1,10 +1,10 @@
 //! What a step reports: the metrics row and the discrete events the view animates, the
 //! inspector explains and the story and timeline markers come from.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One row of the series: one simulated minute.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Metrics {
     pub t_min: u32,
     /// Peers connected to a supernode (they have service).
@@ -45,7 +45,7 @@ impl Metrics {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EventKind {
     /// A supernode's host ran 5.0.0.152 and crashed on a delayed offline-IM reply.
     Crash,
@@ -81,7 +81,7 @@ impl EventKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub minute: u32,
     pub kind: EventKind,

@@ -1,9 +1,9 @@
 //! What a supernode slot is doing, and why it last stopped serving.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A slot's state, as stored in the world and read by the renderer.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum SlotState {
     /// Serving clients (in probation for `probation_min` after a restart or promotion).
@@ -32,7 +32,7 @@ impl SlotState {
 }
 
 /// Why a slot last stopped serving, for the inspector and the event log.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum Cause {
     #[default]

@@ -36,13 +36,17 @@ pub(crate) const CLIENT_SHARE: f32 = 0.367;
 pub const LOGIN_XY: (f32, f32) = (0.42, 0.07);
 pub const IM_XY: (f32, f32) = (0.58, 0.07);
 
-#[derive(Clone, Debug)]
+/// Everything a world is, minute to minute, is serialised ([`crate::resume`]) but what the
+/// minute-0 world of the same scenario already has: the mesh, the script and the buffers.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct World {
     pub(crate) p: Params,
     pub(crate) name: String,
     pub(crate) start_unix: Option<i64>,
     pub(crate) trigger_min: Option<u32>,
+    #[serde(skip)]
     pub(crate) script: Arc<Vec<ScriptedEvent>>,
+    #[serde(skip)]
     pub(crate) mesh: Arc<Mesh>,
     pub(crate) rng: Rng,
     pub(crate) minute: u32,
@@ -118,6 +122,7 @@ pub struct World {
     pub(crate) first_wave_pending: Vec<bool>,
     pub(crate) last: crate::Metrics,
     /// Reused buffers of the step (kept to avoid allocating every minute).
+    #[serde(skip)]
     pub(crate) scratch: crate::step::Scratch,
     /// State of the design's own serving tier (issue 16; unused by skype-2010).
     pub(crate) design: crate::design::DesignState,

@@ -99,7 +99,7 @@ impl Design {
 }
 
 /// What a design keeps between minutes beyond the shared world.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct DesignState {
     /// `dht`: share of routing-table entries pointing at peers that have left.
     pub stale: f64,
