@@ -110,6 +110,8 @@ describe('tipping-point map', () => {
     const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=classroom&autoplay=0`);
     assert.equal(await page.locator('[data-testid="tipping-hint"]').count(), 0, 'no hint before the outage');
     await page.goto(`${server.url}?scenario=dec-2010&scale=classroom&autoplay=0&t=1800`);
+    // A reader clicks once the page is up; the hint also copes with a panel still mounting.
+    await page.locator('html[data-parts="mounted"]').waitFor({ state: 'attached', timeout: 20000 });
     const hint = page.locator('[data-testid="tipping-hint"]');
     await hint.waitFor({ state: 'visible', timeout: 10000 });
     await hint.locator('button').click();

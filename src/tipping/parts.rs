@@ -83,6 +83,18 @@ pub fn MapLegend(computer: Computer, outcome: RwSignal<Outcome>) -> impl IntoVie
     }
 }
 
+/// Scrolls to the map's panel; while the page is still mounting its parts (`crate::later`),
+/// the panel may come a few frames after the hint, so it looks again, `tries` times 100 ms.
+fn scroll_to_panel(tries: u32) {
+    match web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(PANEL_ID)) {
+        Some(el) => el.scroll_into_view(),
+        None if tries > 0 => {
+            gloo_timers::callback::Timeout::new(100, move || scroll_to_panel(tries - 1)).forget();
+        }
+        None => {}
+    }
+}
+
 /// After the replay, a nudge towards the map (shown once the story ends or the clock is a day past the trigger).
 #[component]
 pub fn TippingHint() -> impl IntoView {
@@ -95,11 +107,7 @@ pub fn TippingHint() -> impl IntoView {
         let story_done = state.story_step.get().is_some_and(|s| story.is_some_and(|st| s >= st.steps.len()));
         story_done || trigger.is_some_and(|t| state.minute.get() >= t + 18 * 60)
     };
-    let go = move |_| {
-        if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(PANEL_ID)) {
-            el.scroll_into_view();
-        }
-    };
+    let go = move |_| scroll_to_panel(20);
     view! {
         <Show when=after_replay>
             <aside class="tipping-hint panel" data-testid="tipping-hint">
