@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the model: one simulated minute at each scale, and the 48-hour
-//! `dec-2010` replay. `cargo bench -p overlay-sim` (figures in BENCHMARKS.md).
+//! `dec-2010` replay, scrubbing and saving a real run. `cargo bench -p overlay-sim` (figures in BENCHMARKS.md).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use overlay_sim::{Inputs, Scale, Scenario, World};
@@ -55,5 +55,22 @@ fn scrub_real(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_minute, replay_48h, scrub_real);
+/// Saving a 48 h real run (the browser does it every 240 computed minutes) and taking it up.
+fn save_and_resume_real(c: &mut Criterion) {
+    let sc = Scenario::preset_at("dec-2010", Scale::Real).expect("preset");
+    let mut h = overlay_sim::History::new(sc.clone());
+    for _ in 0..48 * 60 {
+        h.step();
+    }
+    let start = World::new(&sc);
+    let bytes = h.save().expect("saved");
+    println!("a 48 h real run saved: {} bytes", bytes.len());
+    let mut g = c.benchmark_group("save and resume a 48 h real run");
+    g.sample_size(20);
+    g.bench_function("save", |b| b.iter(|| black_box(h.save().map(|v| v.len()))));
+    g.bench_function("resume", |b| b.iter(|| black_box(overlay_sim::History::resume(sc.clone(), &start, &bytes).map(|r| r.minute()))));
+    g.finish();
+}
+
+criterion_group!(benches, one_minute, replay_48h, scrub_real, save_and_resume_real);
 criterion_main!(benches);

@@ -69,6 +69,17 @@ pub fn run_id(scenario: &Scenario) -> u64 {
     h.finish()
 }
 
+/// Whether every per-slot and per-group array of `w` has the length of `start`'s (a step
+/// indexes them all by slot or group).
+fn same_shape(w: &World, start: &World) -> bool {
+    let n = start.state.len();
+    let slots = [w.state.len(), w.timer.len(), w.since.len(), w.buggy.len(), w.crash_mark.len(), w.cause.len(), w.cause_load.len(), w.attached.len()]
+        .into_iter()
+        .chain([w.load.len(), w.ewma.len(), w.orphaned_now.len(), w.accepted_now.len(), w.group_of.len(), w.x.len(), w.y.len(), w.cap.len(), w.mesh_load.len()]);
+    let groups = w.groups.len() == start.groups.len();
+    slots.into_iter().all(|len| len == n) && groups && w.groups.iter().zip(&start.groups).all(|(a, b)| (a.start, a.end, &a.near) == (b.start, b.end, &b.near))
+}
+
 impl History {
     /// The run at the minute on show, as bytes to take up later: only at its newest minute and
     /// only an unaltered scenario run (a run the user acted on is not the link's run).
@@ -99,7 +110,7 @@ impl History {
             ((1..=END_MIN).contains(&m), "its minute is out of range"),
             (series.len() == m as usize && series.iter().enumerate().all(|(i, r)| r.t_min as usize == i + 1), "its series is not minutes 1 to its minute"),
             (events.windows(2).all(|w| w[0].minute <= w[1].minute) && events.last().is_none_or(|e| e.minute <= m), "its events are out of order"),
-            (world.state.len() == start.state.len() && world.groups.len() == start.groups.len(), "its network is another size"),
+            (same_shape(&world, &start), "its network is another size"),
         ];
         if let Some((_, why)) = fits.iter().find(|(ok, _)| !ok) {
             return Err(ResumeError::Inconsistent(why));
