@@ -110,7 +110,7 @@ impl History {
             ((1..=END_MIN).contains(&m), "its minute is out of range"),
             (series.len() == m as usize && series.iter().enumerate().all(|(i, r)| r.t_min as usize == i + 1), "its series is not minutes 1 to its minute"),
             (events.windows(2).all(|w| w[0].minute <= w[1].minute) && events.last().is_none_or(|e| e.minute <= m), "its events are out of order"),
-            (same_shape(&world, &start), "its network is another size"),
+            (same_shape(&world, start), "its network is another size"),
         ];
         if let Some((_, why)) = fits.iter().find(|(ok, _)| !ok) {
             return Err(ResumeError::Inconsistent(why));
