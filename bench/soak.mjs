@@ -2,7 +2,8 @@
 // to the run's end (minute 20160) and, with loop=1, round again — while it acts like a busy
 // reader and a busy host page: sandbox actions (kill, add a mega, "Replay with this plan"),
 // timeline scrubs, and postMessage commands from a parent page (seeks, loads, junk). It samples
-// the minute, Wasm memory, JS heap, DOM nodes and the longest task since the last sample.
+// the minute, Wasm memory, JS heap, DOM nodes (as counted, after a GC, and the app's elements)
+// and the longest task since the last sample.
 //   node bench/soak.mjs --dist DIR [--scales classroom,city,real] [--seconds 600] [--every 10]
 // Prints one JSON line per sample, then a summary line per scale (max after the first minute).
 import { createServer } from 'node:http';
@@ -63,14 +64,21 @@ async function soak(scale) {
       js_heap_mb: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 2 ** 20) : null,
     }));
     s.long_ms = Math.round(await frame.evaluate(() => window.__long));
+    // Chromium's `Nodes` counts nodes no longer in any document until a GC frees them, so it
+    // swings with GC timing: read it as it is, then after a collection (the nodes kept), and the
+    // elements in the app's document. The collection's own task is left out of the next sample.
+    const nodes = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'Nodes')?.value;
+    s.dom_nodes = await nodes();
+    await cdp.send('HeapProfiler.collectGarbage');
+    s.dom_nodes_kept = await nodes();
+    s.app_elements = await frame.evaluate(() => document.getElementsByTagName('*').length);
     await frame.evaluate(() => { window.__long = 0; });
-    s.dom_nodes = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'Nodes')?.value;
     s.scale = scale; s.wall_s = Math.round((Date.now() - t0) / 1000); s.action = act;
     rows.push(s); console.log(JSON.stringify(s));
   }
   const late = rows.filter((r) => r.wall_s > 60);
   const max = (f) => Math.max(...late.map(f));
-  console.log(JSON.stringify({ summary: scale, seconds, samples: rows.length, max_wasm_mb: max((r) => r.wasm_mb), max_js_heap_mb: max((r) => r.js_heap_mb), max_dom_nodes: max((r) => r.dom_nodes), longest_task_ms: max((r) => r.long_ms), first: rows[0], last: rows.at(-1) }));
+  console.log(JSON.stringify({ summary: scale, seconds, samples: rows.length, max_wasm_mb: max((r) => r.wasm_mb), max_js_heap_mb: max((r) => r.js_heap_mb), max_dom_nodes: max((r) => r.dom_nodes), max_dom_nodes_kept: max((r) => r.dom_nodes_kept), max_app_elements: max((r) => r.app_elements), longest_task_ms: max((r) => r.long_ms), first: rows[0], last: rows.at(-1) }));
   await ctx.close();
 }
 for (const s of scales) await soak(s);
