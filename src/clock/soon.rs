@@ -15,7 +15,7 @@ use web_sys::MessageChannel;
 pub struct Soon {
     cancelled: Rc<Cell<bool>>,
     /// Where there is no MessageChannel: a timer.
-    _timer: Option<Timeout>,
+    timer: Option<Timeout>,
 }
 
 impl Soon {
@@ -28,7 +28,7 @@ impl Soon {
             }
         };
         let Ok(channel) = MessageChannel::new() else {
-            return Soon { cancelled, _timer: Some(Timeout::new(0, run)) };
+            return Soon { cancelled, timer: Some(Timeout::new(0, run)) };
         };
         // Freed by wasm-bindgen once called; a cancelled task is still called, and does nothing.
         let callback = Closure::once_into_js(run);
@@ -36,7 +36,15 @@ impl Soon {
         if channel.port2().post_message(&JsValue::NULL).is_err() {
             channel.port1().set_onmessage(None);
         }
-        Soon { cancelled, _timer: None }
+        Soon { cancelled, timer: None }
+    }
+
+    /// Lets the task run even though no one keeps it (for work that cancels itself another way).
+    pub fn detach(mut self) {
+        if let Some(timer) = self.timer.take() {
+            timer.forget();
+        }
+        self.cancelled = Rc::default();
     }
 }
 

@@ -2,19 +2,12 @@
 //! of at most [`SLICE_MS`], each its own task, so a frame, a click or a key is never kept waiting
 //! for more than a slice. The model never reads a clock; this measures the slice and stops it.
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-use std::rc::Rc;
-
 use leptos::prelude::*;
 use overlay_sim::sweep::{Grid, Sweeper};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::app_state::now_ms;
+use crate::clock::{Soon, SLICE_MS};
 
-/// Longest slice of model work, in milliseconds.
-pub const SLICE_MS: f64 = 8.0;
 /// Simulated minutes per call into the model between clock readings (~0.3 ms at city scale).
 const CHUNK_MINUTES: u32 = 60;
 
@@ -98,51 +91,8 @@ impl Computer {
     }
 }
 
-/// Runs `f` in a new task as soon as the page has handled what is waiting (input, a frame).
-/// A message to ourselves: unlike a chain of `setTimeout(0)` it is not clamped to 4 ms, and
-/// unlike `requestIdleCallback` it is not held to one slice per 50 ms idle period.
+/// Runs `f` in a task of its own as soon as the page has handled what is waiting (the clock's
+/// [`Soon`]); a newer job's generation makes an older slice do nothing.
 fn soon(f: impl FnOnce() + 'static) {
-    SOON.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.is_none() {
-            *s = Soon::new();
-        }
-        match s.as_ref() {
-            Some(soon) => {
-                soon.queue.borrow_mut().push_back(Box::new(f));
-                let _ = soon.channel.port2().post_message(&JsValue::NULL);
-            }
-            None => leptos::logging::warn!("no MessageChannel: the tipping-point map is not computed"),
-        }
-    });
-}
-
-type Queue = Rc<RefCell<VecDeque<Box<dyn FnOnce()>>>>;
-
-/// One channel for the page; each message runs the oldest queued job.
-struct Soon {
-    channel: web_sys::MessageChannel,
-    queue: Queue,
-    _on_message: Closure<dyn FnMut()>,
-}
-
-impl Soon {
-    fn new() -> Option<Soon> {
-        let channel = web_sys::MessageChannel::new().ok()?;
-        let queue: Queue = Rc::default();
-        let q = queue.clone();
-        let on_message = Closure::<dyn FnMut()>::new(move || {
-            // Taken out first: the job may queue the next one.
-            let job = q.borrow_mut().pop_front();
-            if let Some(job) = job {
-                job();
-            }
-        });
-        channel.port1().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        Some(Soon { channel, queue, _on_message: on_message })
-    }
-}
-
-thread_local! {
-    static SOON: RefCell<Option<Soon>> = const { RefCell::new(None) };
+    Soon::new(f).detach();
 }
