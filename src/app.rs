@@ -55,6 +55,8 @@ fn start_clock(u: &url::UrlState, state: AppState) -> Clock {
     }
     if u.t > 0 {
         clock.send(PlayerCommand::Seek(u.t));
+        // The map gets to the link's minute before the panels mount.
+        crate::later::hold_while(move || state.progress.try_with_untracked(Option::is_some).unwrap_or(false));
     }
     if play {
         clock.send(PlayerCommand::Play);

@@ -11,10 +11,14 @@ use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 
+use crate::app_state::now_ms;
 use crate::clock::Soon;
 
 /// How long the queue waits for a frame before it mounts the next part without one (ms).
 const NO_FRAME_MS: u32 = 100;
+/// The longest the parts after the first (rank 0: the map, its controls) wait for the minute a
+/// link opens at (ms): a link into a long run still gets its panels while it computes.
+const HOLD_MS: f64 = 2_000.0;
 
 thread_local! {
     /// The parts waiting, each with its rank, in the order they mount.
@@ -23,7 +27,27 @@ thread_local! {
     static WAIT: RefCell<Option<(AnimationFrame, Timeout)>> = RefCell::default();
     static NEXT: RefCell<Option<Soon>> = RefCell::default();
     static PUMPING: Cell<bool> = const { Cell::new(false) };
+    /// While this says so (and until its deadline), parts after the first wait.
+    static HOLD: RefCell<Option<(Box<dyn Fn() -> bool>, f64)>> = RefCell::default();
 }
+
+/// Holds the parts after the first back while `busy` says so, for at most [`HOLD_MS`]: the map
+/// of a link to a late minute gets the page's time until it shows that minute, then the panels
+/// mount (on a phone, each is a frame of 20–80 ms the computing would otherwise wait for).
+pub fn hold_while(busy: impl Fn() -> bool + 'static) {
+    HOLD.with_borrow_mut(|h| *h = Some((Box::new(busy), now_ms() + HOLD_MS)));
+}
+
+fn held() -> bool {
+    HOLD.with_borrow_mut(|h| {
+        let on = h.as_ref().is_some_and(|(busy, until)| now_ms() < *until && busy());
+        if !on {
+            *h = None;
+        }
+        on
+    })
+}
+
 
 /// Renders its children once the parts before it have mounted, a frame after the last. Parts
 /// mount in the page's order, those of a lower `rank` first (the player's controls, in view,
@@ -66,6 +90,10 @@ fn mount_next() {
     // Dropping the other way of waking (the frame or the timer) cancels it.
     WAIT.with_borrow_mut(Option::take);
     NEXT.with_borrow_mut(Option::take);
+    if QUEUE.with_borrow(|q| q.front().is_some_and(|&(rank, _)| rank > 0)) && held() {
+        wait();
+        return;
+    }
     while let Some((_, ready)) = QUEUE.with_borrow_mut(VecDeque::pop_front) {
         // `try_set` gives the value back when the part's owner is gone.
         if ready.try_set(true).is_none() {

@@ -3,16 +3,19 @@
 //! link — a reload, a permalink shared across tabs — takes the run up at the last saved minute
 //! at or before the link's and computes only the rest. Only the newest run's last few points
 //! are kept. Storage that is missing or refused (a private window, a sandboxed iframe) costs
-//! nothing but the time: the run is computed from the start, as without it.
+//! nothing but the time: the run is computed from the start, as without it. The site also ships
+//! points of the stories' runs (`overlay_sim::resume::SHIPPED_RUNS`), so a first visit's link
+//! into them computes at most [`overlay_sim::resume::SHIPPED_EVERY_MIN`] minutes.
 
 use std::cell::RefCell;
 
 use js_sys::{Array, Promise, Uint8Array};
+use overlay_sim::resume::shipped_point;
 use overlay_sim::{run_id, Scenario};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode, ReadableStream, ReadableWritablePair, Response, WritableStream};
 
 /// A heavy run is saved each time it has computed this many minutes more (at real scale on a
 /// desktop, about a second at the fastest speed): a reopened link computes fewer than this.
@@ -73,16 +76,65 @@ async fn keys(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
     Ok(all.iter().filter_map(|k| k.as_string()).collect())
 }
 
-/// The bytes of `scenario`'s run saved at the latest minute at or before `minute`.
+/// The bytes of `scenario`'s run at the latest point at or before `minute` that this browser
+/// saved or the site ships (`overlay_sim::resume::shipped_point`), whichever is later. The
+/// shipped point is fetched while the browser's storage is read.
 pub async fn find(scenario: &Scenario, minute: u32) -> Option<Vec<u8>> {
-    let found: Result<Option<Vec<u8>>, JsValue> = async {
+    let shipped = shipped_point(scenario, minute).and_then(|(path, m)| Some((web_sys::window()?.fetch_with_str(&path), m)));
+    let saved = saved(scenario, minute).await;
+    match (saved, shipped) {
+        (Some((m, bytes)), Some((_, at))) if m >= at => Some(bytes),
+        (saved, Some((fetching, _))) => match fetched(fetching).await {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                web_sys::console::warn_2(&"The site's saved point of this run could not be fetched:".into(), &e);
+                saved.map(|(_, b)| b)
+            }
+        },
+        (saved, None) => saved.map(|(_, b)| b),
+    }
+}
+
+/// The bytes a shipped point's fetch brings, gunzipped (`tools/run_points.py` gzips them; a host
+/// that serves them with `Content-Encoding: gzip` has the browser do it).
+async fn fetched(fetching: Promise) -> Result<Vec<u8>, JsValue> {
+    let resp: Response = JsFuture::from(fetching).await?.dyn_into()?;
+    if !resp.ok() {
+        return Err(format!("HTTP {}", resp.status()).into());
+    }
+    let body = Uint8Array::new(&JsFuture::from(resp.array_buffer()?).await?);
+    if body.length() < 2 || body.get_index(0) != 0x1f || body.get_index(1) != 0x8b {
+        return Ok(body.to_vec());
+    }
+    let gunzip = DecompressionStream::new("gzip")?;
+    let stream = Response::new_with_opt_buffer_source(Some(&body))?.body().ok_or("no body")?;
+    let out = stream.pipe_through(&ReadableWritablePair::new(&gunzip.readable(), &gunzip.writable()));
+    let bytes = JsFuture::from(Response::new_with_opt_readable_stream(Some(&out))?.array_buffer()?).await?;
+    Ok(Uint8Array::new(&bytes).to_vec())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's gunzip (web-sys has it only behind its unstable APIs).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> WritableStream;
+}
+
+/// This browser's saved point of `scenario`'s run at the latest minute at or before `minute`.
+async fn saved(scenario: &Scenario, minute: u32) -> Option<(u32, Vec<u8>)> {
+    let found: Result<Option<(u32, Vec<u8>)>, JsValue> = async {
         let db = open().await?;
         let prefix = run_prefix(scenario);
         let best = keys(&db).await?.into_iter().filter(|k| k.starts_with(&prefix)).filter_map(|k| minute_of(&k).filter(|&m| m <= minute)).max();
         let Some(m) = best else { return Ok(None) };
         let store = db.transaction_with_str(STORE)?.object_store(STORE)?;
         let bytes = result(&store.get(&key(scenario, m).into())?).await?;
-        Ok(bytes.dyn_into::<Uint8Array>().ok().map(|b| b.to_vec()))
+        Ok(bytes.dyn_into::<Uint8Array>().ok().map(|b| (m, b.to_vec())))
     }
     .await;
     found.ok().flatten()

@@ -33,6 +33,10 @@ pub use frames::animation_loop;
 /// Milliseconds of model work per task while seeking or playing (well under the 100 ms that
 /// makes a "long task", even on a phone four times slower than a desktop).
 pub const SLICE_MS: f64 = 8.0;
+/// A seek's slices are longer: the page around it (a frame is 20–80 ms of drawing and mounting
+/// on a phone while a link opens) would otherwise leave it a fifth of the time. Still well under
+/// a long task, and a click waits at most this long.
+const SEEK_SLICE_MS: f64 = 24.0;
 /// While a seek is being computed, its progress is published at most this often.
 const PUBLISH_EVERY_MS: f64 = 250.0;
 
@@ -308,7 +312,7 @@ impl Clock {
     /// Runs one slice of the seek in flight and schedules the next one.
     fn pump(self) {
         let t0 = now_ms();
-        let worked = self.engine.try_update_value(|e| self.state.history.try_update_value(|h| e.work(h, || now_ms() - t0 < SLICE_MS)));
+        let worked = self.engine.try_update_value(|e| self.state.history.try_update_value(|h| e.work(h, || now_ms() - t0 < SEEK_SLICE_MS)));
         if worked.flatten().is_none() {
             return; // unmounted
         }
@@ -320,7 +324,7 @@ impl Clock {
                 t.last_seek_ms = t.seek_ms;
             }
         });
-        if !busy && spent >= SLICE_MS / 2.0 {
+        if !busy && spent >= SEEK_SLICE_MS / 3.0 {
             // A long seek lands in a task of its own: the map, charts and panels catching up
             // (tens of milliseconds on a phone) do not add to this slice's.
             self.slice.set_value(Some(Soon::new(move || self.publish(true))));

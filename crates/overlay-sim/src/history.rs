@@ -180,6 +180,11 @@ impl History {
         h
     }
 
+    /// The world at minute 0.
+    pub(crate) fn start(&self) -> &World {
+        self.checkpoints.first().unwrap_or(&self.world)
+    }
+
     /// Whether the user has acted on this run (a run saved for later has no actions).
     pub fn acted(&self) -> bool {
         !self.actions.is_empty()

@@ -5,6 +5,7 @@
 //! up only by the same model for the same run: anything else is an error, never a wrong minute.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ struct Saving<'a> {
     stamp: &'a str,
     run: Vec<u8>,
     world: &'a World,
+    moved: Vec<Moved>,
     series: &'a [Metrics],
     events: &'a [Event],
 }
@@ -27,8 +29,47 @@ struct Saved {
     stamp: String,
     run: Vec<u8>,
     world: World,
+    moved: Vec<Moved>,
     series: Vec<Metrics>,
     events: Vec<Event>,
+}
+
+/// A slot whose rarely changed fields (place, group, capacity, mesh load) differ from the
+/// start's: a mega-supernode placed in a group. The saved world leaves those fields out.
+#[derive(Serialize, Deserialize)]
+struct Moved {
+    slot: u32,
+    x: f32,
+    y: f32,
+    cap: f32,
+    mesh_load: f32,
+    group: u16,
+}
+
+impl Moved {
+    /// The slots of `w` whose rarely changed fields differ from `start`'s.
+    fn all(w: &World, start: &World) -> Vec<Moved> {
+        let differs = |i: usize| (w.x[i], w.y[i], w.cap[i], w.mesh_load[i], w.group_of[i]) != (start.x[i], start.y[i], start.cap[i], start.mesh_load[i], start.group_of[i]);
+        (0..w.state.len().min(start.state.len()))
+            .filter(|&i| differs(i))
+            .map(|i| Moved { slot: i as u32, x: w.x[i], y: w.y[i], cap: w.cap[i], mesh_load: w.mesh_load[i], group: w.group_of[i] })
+            .collect()
+    }
+
+    /// Puts `start`'s fields into `w`, with the moved slots' own (shared with the start where
+    /// none moved). False if a slot is out of range.
+    fn apply(w: &mut World, start: &World, moved: &[Moved]) -> bool {
+        (w.x, w.y, w.cap, w.mesh_load, w.group_of) = (start.x.clone(), start.y.clone(), start.cap.clone(), start.mesh_load.clone(), start.group_of.clone());
+        moved.iter().all(|m| {
+            let i = m.slot as usize;
+            let fits = i < w.group_of.len();
+            if fits {
+                (Arc::make_mut(&mut w.x)[i], Arc::make_mut(&mut w.y)[i], Arc::make_mut(&mut w.cap)[i]) = (m.x, m.y, m.cap);
+                (Arc::make_mut(&mut w.mesh_load)[i], w.group_of[i]) = (m.mesh_load, m.group);
+            }
+            fits
+        })
+    }
 }
 
 /// Why saved bytes were not taken up.
@@ -69,6 +110,47 @@ pub fn run_id(scenario: &Scenario) -> u64 {
     h.finish()
 }
 
+/// The runs the site ships saved points of (`overlay-sim points`, run by the build): the two
+/// stories at real scale, unaltered. A link into one of them takes up the shipped point at or
+/// before its minute and computes at most [`SHIPPED_EVERY_MIN`] minutes, not all of them.
+pub const SHIPPED_RUNS: [&str; 2] = ["dec-2010", "aug-2007"];
+/// Minutes between shipped points (the model's hourly checkpoints): a link computes fewer, a
+/// few hundred milliseconds on a phone.
+pub const SHIPPED_EVERY_MIN: u32 = 60;
+/// The shipped points cover the first 48 hours (the stories and nearly every link).
+pub const SHIPPED_UNTIL_MIN: u32 = 2880;
+
+/// The site path of a shipped point: under the model's stamp, so a point saved by another
+/// version of the model is never even fetched (nor found in a browser's cache).
+pub fn shipped_path(name: &str, minute: u32) -> String {
+    format!("runs/{MODEL_STAMP}/{name}-{minute:05}.bin")
+}
+
+/// The shipped point of `scenario`'s run at the latest minute at or before `minute`, as its
+/// path and minute; `None` for a run the site ships no points of.
+pub fn shipped_point(scenario: &Scenario, minute: u32) -> Option<(String, u32)> {
+    let m = minute.min(SHIPPED_UNTIL_MIN) / SHIPPED_EVERY_MIN * SHIPPED_EVERY_MIN;
+    if m == 0 {
+        return None;
+    }
+    let run = run_of(scenario);
+    let name = SHIPPED_RUNS.into_iter().find(|n| Scenario::preset_at(n, crate::Scale::Real).is_ok_and(|p| run_of(&p) == run))?;
+    Some((shipped_path(name, m), m))
+}
+
+/// Every shipped point of the run `name` at real scale, as (minute, bytes), in order.
+pub fn shipped_points(name: &str) -> Result<Vec<(u32, Vec<u8>)>, crate::ParamError> {
+    let mut h = History::new(Scenario::preset_at(name, crate::Scale::Real)?);
+    let mut out = vec![];
+    while h.minute() < SHIPPED_UNTIL_MIN {
+        h.step();
+        if h.minute() % SHIPPED_EVERY_MIN == 0 {
+            out.extend(h.save().map(|b| (h.minute(), b)));
+        }
+    }
+    Ok(out)
+}
+
 /// Whether every per-slot and per-group array of `w` has the length of `start`'s (a step
 /// indexes them all by slot or group).
 fn same_shape(w: &World, start: &World) -> bool {
@@ -89,7 +171,8 @@ impl History {
             return None;
         }
         let (series, events) = self.parts();
-        let saving = Saving { stamp: MODEL_STAMP, run: run_of(self.scenario()), world: self.world(), series, events };
+        let moved = Moved::all(self.world(), self.start());
+        let saving = Saving { stamp: MODEL_STAMP, run: run_of(self.scenario()), world: self.world(), moved, series, events };
         postcard::to_stdvec(&saving).ok()
     }
 
@@ -103,26 +186,22 @@ impl History {
         if saved.run != run_of(&scenario) {
             return Err(ResumeError::OtherRun);
         }
-        let Saved { mut world, series, events, .. } = saved;
+        let Saved { mut world, moved, series, events, .. } = saved;
         let m = world.minute();
+        let placed = Moved::apply(&mut world, start, &moved);
         let fits = [
             (start.minute() == 0, "the start is not minute 0"),
             ((1..=END_MIN).contains(&m), "its minute is out of range"),
             (series.len() == m as usize && series.iter().enumerate().all(|(i, r)| r.t_min as usize == i + 1), "its series is not minutes 1 to its minute"),
             (events.windows(2).all(|w| w[0].minute <= w[1].minute) && events.last().is_none_or(|e| e.minute <= m), "its events are out of order"),
-            (same_shape(&world, start), "its network is another size"),
+            (same_shape(&world, start) && placed, "its network is another size"),
         ];
         if let Some((_, why)) = fits.iter().find(|(ok, _)| !ok) {
             return Err(ResumeError::Inconsistent(why));
         }
-        // What the bytes leave out, and the arrays a run rarely changes, come from the start.
+        // What the bytes leave out comes from the start.
         world.mesh = start.mesh.clone();
         world.script = start.script.clone();
-        for (a, b) in [(&mut world.x, &start.x), (&mut world.y, &start.y), (&mut world.cap, &start.cap), (&mut world.mesh_load, &start.mesh_load)] {
-            if a == b {
-                *a = b.clone();
-            }
-        }
         Ok(History::resumed(scenario, start.clone(), world, series, events))
     }
 }
@@ -142,6 +221,42 @@ mod tests {
             h.step();
         }
         h
+    }
+
+    /// Only the stories' unaltered real-scale runs have shipped points, at or before the minute.
+    #[test]
+    fn shipped_points_are_found_for_the_stories_runs_only() {
+        let dec = Scenario::preset("dec-2010").expect("preset");
+        assert_eq!(shipped_point(&dec, 1500), Some((shipped_path("dec-2010", 1500), 1500)));
+        assert_eq!(shipped_point(&dec, 2880).map(|p| p.1), Some(2880));
+        assert_eq!(shipped_point(&dec, 9000).map(|p| p.1), Some(SHIPPED_UNTIL_MIN));
+        assert_eq!(shipped_point(&dec, SHIPPED_EVERY_MIN - 1), None);
+        assert_eq!(shipped_point(&Scenario::preset("aug-2007").expect("preset"), 719).map(|p| p.1), Some(660));
+        assert_eq!(shipped_point(&dec, 1559).map(|p| p.1), Some(1500));
+        let mut other = dec.clone();
+        other.set("seed", "8").expect("seed");
+        assert_eq!(shipped_point(&other, 1500), None);
+        assert_eq!(shipped_point(&city(), 1500), None);
+        assert_eq!(shipped_point(&Scenario::preset("sandbox").expect("preset"), 1500), None);
+    }
+
+    /// A point saved after mega-supernodes were placed (their place, group and capacity are
+    /// not the start's) goes on exactly as the straight run.
+    #[test]
+    fn a_point_after_the_megas_were_placed_keeps_them() {
+        let sc = city();
+        let saved_at = 2400;
+        let straight = run_to(&sc, saved_at + 120);
+        let part = run_to(&sc, saved_at);
+        assert!(!Moved::all(part.world(), part.start()).is_empty(), "megas placed by minute {saved_at}");
+        let bytes = part.save().expect("saved");
+        let mut resumed = History::resume(sc.clone(), &World::new(&sc), &bytes).expect("resumed");
+        let w = resumed.world();
+        assert!((w.x == part.world().x) && (w.cap == part.world().cap) && (w.group_of == part.world().group_of));
+        while resumed.minute() < saved_at + 120 {
+            resumed.step();
+        }
+        assert_eq!(resumed.series(), straight.series());
     }
 
     /// Taking a run up from its bytes and going on gives the very minutes of running straight

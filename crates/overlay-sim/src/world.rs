@@ -57,6 +57,7 @@ pub struct World {
     pub(crate) user_mega_next: usize,
     pub(crate) groups: Vec<Group>,
     /// Each slot's group (megas: the group they were sent to, or `u16::MAX` while idle).
+    #[serde(skip)]
     pub(crate) group_of: Vec<u16>,
     /// Peak demand normaliser: the world's demand curve peaks at `peers`.
     pub(crate) demand_norm: f64,
@@ -64,11 +65,16 @@ pub struct World {
     pub(crate) clients_mean: f32,
     /// Per-slot arrays that rarely change are shared between clones (checkpoints stay small);
     /// `Arc::make_mut` copies them on the rare write (a mega-supernode placed in its group).
+    /// A saved run holds only the slots where they differ from the start (`crate::resume`).
+    #[serde(skip)]
     pub(crate) x: Arc<Vec<f32>>,
+    #[serde(skip)]
     pub(crate) y: Arc<Vec<f32>>,
     /// Capacity in load units a minute (a connected client costs one unit).
+    #[serde(skip)]
     pub(crate) cap: Arc<Vec<f32>>,
     /// Load a supernode carries for its mesh links (searches and presence it routes for neighbours).
+    #[serde(skip)]
     pub(crate) mesh_load: Arc<Vec<f32>>,
     pub(crate) state: Vec<SlotState>,
     pub(crate) timer: Vec<u32>,

@@ -14,7 +14,8 @@ const USAGE: &str = "usage: overlay-sim run --scenario NAME [--seed N] [--set KE
                          (the tipping-point map; city scale and 3 runs a cell, seeds N, N+1, …, unless told)
        overlay-sim list            (scenarios and parameters with their defaults)
        overlay-sim hashes          (the determinism table, tests/hashes.txt)
-       overlay-sim mesh [SCALE]    (supernode positions and mesh links as JSON, for renderer benchmarks)";
+       overlay-sim mesh [SCALE]    (supernode positions and mesh links as JSON, for renderer benchmarks)
+       overlay-sim points DIR      (the saved points the site ships, as DIR/runs/STAMP/NAME-MINUTE.bin)";
 
 struct Args {
     scenario: Scenario,
@@ -87,6 +88,9 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    if args.first().map(String::as_str) == Some("points") {
+        return points_main(args.get(1).map(String::as_str));
+    }
     if args.first().map(String::as_str) == Some("mesh") {
         let scale = args.get(1).map_or(Some(overlay_sim::Scale::Real), |s| overlay_sim::Scale::parse(s));
         let Some(scale) = scale else {
@@ -126,6 +130,27 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the saved points the site ships (`overlay_sim::resume::SHIPPED_RUNS`) under `dir`.
+fn points_main(dir: Option<&str>) -> ExitCode {
+    let Some(dir) = dir else {
+        eprintln!("overlay-sim: points needs a directory\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    for name in overlay_sim::resume::SHIPPED_RUNS {
+        let written = overlay_sim::resume::shipped_points(name).map_err(|e| e.to_string()).and_then(|points| {
+            points.iter().try_for_each(|(m, bytes)| {
+                let path = std::path::Path::new(dir).join(overlay_sim::resume::shipped_path(name, *m));
+                path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, bytes)).map_err(|e| format!("{}: {e}", path.display()))
+            })
+        });
+        if let Err(e) = written {
+            eprintln!("overlay-sim: points: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn row(w: &World, m: &Metrics) -> serde_json::Value {
