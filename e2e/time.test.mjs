@@ -54,9 +54,10 @@ describe('one owner of time', () => {
     return { ctx, page };
   }
 
+  // Seed 2: a run the site ships no points of (src/resume.rs), so every minute is computed.
   for (const t of [1500, 2800]) {
-    test(`a link to real-scale minute ${t}: no long task once the page is up`, async () => {
-      const { ctx, page } = await openRecording(`${server.url}?scenario=dec-2010&scale=real&t=${t}`);
+    test(`a link to real-scale minute ${t} computed from the start: no long task once the page is up`, async () => {
+      const { ctx, page } = await openRecording(`${server.url}?scenario=dec-2010&scale=real&seed=2&t=${t}`);
       // The clock shows its progress while it catches up.
       await until(async () => (await page.locator('[data-testid="catch-up"]').count()) > 0, 60000, 'the progress of the link');
       const ms = await until(async () => (await drawnIn(page)) === t, 240000, `minute ${t} drawn`);
@@ -101,7 +102,7 @@ describe('one owner of time', () => {
   });
 
   test('a new seek supersedes a deep link in flight and stops where asked', async () => {
-    const { ctx, page } = await openRecording(`${server.url}?scenario=dec-2010&scale=real&t=2000`);
+    const { ctx, page } = await openRecording(`${server.url}?scenario=dec-2010&scale=real&seed=2&t=2000`);
     await until(async () => (await page.locator('[data-testid="catch-up"]').count()) > 0, 20000, 'the deep link computing');
     await page.locator('[data-testid="cancel-seek"]').click();
     const stopped = await minuteIn(page);
@@ -115,7 +116,7 @@ describe('one owner of time', () => {
   });
 
   test('a real-scale run this browser saved is taken up again: a reopened link computes only the minutes after the save, to the same row', async () => {
-    const link = (t) => `${server.url}?scenario=dec-2010&scale=real&t=${t}`;
+    const link = (t) => `${server.url}?scenario=dec-2010&scale=real&seed=2&t=${t}`;
     const metrics = (page) => page.locator('[data-testid=metrics]').first().textContent();
     const { ctx, page } = await openRecording(link(600));
     await until(async () => (await minuteIn(page)) === 600, 60000, 'the first link reaching minute 600');
@@ -141,6 +142,27 @@ describe('one owner of time', () => {
     await until(async () => (await minuteIn(straight)) === 1400, 60000, 'the straight run reaching minute 1400');
     assert.equal(await metrics(again), await metrics(straight), 'the taken-up run shows the straight run\'s minute');
     assert.deepEqual([...page.errors, ...straight.errors], []);
+    await fresh.close();
+    await ctx.close();
+  });
+
+  test('a link into a story\'s real-scale run takes up the point the site ships before its minute, to the row computed straight', async () => {
+    const link = `${server.url}?scenario=dec-2010&scale=real&t=1530`;
+    const metrics = (page) => page.locator('[data-testid=metrics]').first().textContent();
+    const { ctx, page } = await openRecording('about:blank');
+    const fetched = [];
+    page.on('response', (r) => { if (r.url().includes('/runs/')) fetched.push([r.url().split('/').pop(), r.status()]); });
+    await page.goto(link, { waitUntil: 'load', timeout: 60000 });
+    const ms = await until(async () => (await drawnIn(page)) === 1530, 60000, 'minute 1530 drawn');
+    assert.deepEqual(fetched, [['dec-2010-01500.bin', 200]], 'the hour before the link is fetched, and only it');
+    console.log(`# link to minute 1530 from the shipped point at 1500: drawn after ${ms} ms`);
+    // The same link with the site's points out of reach computes every minute: the same row.
+    const { ctx: fresh, page: straight } = await openRecording('about:blank');
+    await fresh.route('**/runs/**', (r) => r.abort());
+    await straight.goto(link, { waitUntil: 'load', timeout: 60000 });
+    await until(async () => (await minuteIn(straight)) === 1530, 120000, 'the straight run reaching minute 1530');
+    assert.equal(await metrics(page), await metrics(straight), 'the taken-up run shows the straight run\'s minute');
+    assert.deepEqual(page.errors, []);
     await fresh.close();
     await ctx.close();
   });
