@@ -77,8 +77,8 @@ pub fn prepare() -> (url::UrlState, AppState) {
 
 /// Like [`prepare`], with the network built a stage a task (a real-scale one is tens of
 /// milliseconds of work per stage on a phone), then `done` with the page's query and state.
-/// A link into a heavy run looks for a point of it this browser saved (`crate::resume`) while
-/// the network is built.
+/// A link into a heavy run looks for a point of it this browser saved or the site ships
+/// (`crate::resume`) while the network is built.
 pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
     let u = url::parse(&location_search());
     let build = overlay_sim::WorldBuild::new(&u.scenario);
@@ -97,9 +97,10 @@ pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
 /// A saved point being looked up: `None` until the lookup is over.
 type Lookup = Rc<RefCell<Option<Option<Vec<u8>>>>>;
 type Done = Box<dyn FnOnce(url::UrlState, AppState)>;
-/// How long the page waits for the lookup after the network is built (ms); storage that hangs
-/// costs at most this.
-const LOOKUP_WAIT_MS: u32 = 1_000;
+/// How long the page waits for the lookup after the network is built (ms); storage or a network
+/// that hangs costs at most this. A shipped point (~1 MB) on a slow phone connection takes a few
+/// seconds, and computing what it saves takes a phone up to twenty.
+const LOOKUP_WAIT_MS: u32 = 3_000;
 
 fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, lookup: Option<Lookup>, done: Done) {
     match build.advance() {
