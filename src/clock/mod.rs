@@ -3,8 +3,8 @@
 //! alone steps, seeks, replaces or forks the run and publishes the clock signals.
 //!
 //! Long work (a seek across thousands of real-scale minutes, a deep link, a replay, scouting
-//! ahead) is cut into slices of at most [`SLICE_MS`] of model time, one task each (gloo
-//! timers), so the page never freezes; the clock publishes its progress as it goes, and a new
+//! ahead) is cut into slices of at most [`SLICE_MS`] of model time (a seek's: `SEEK_SLICE_MS`),
+//! one task each (gloo timers), so the page never freezes; the clock publishes its progress as it goes, and a new
 //! command supersedes the seek in flight. The one requestAnimationFrame loop moves the clock,
 //! then lets the stage draw (`on_frame`): the stage only draws.
 
@@ -30,7 +30,7 @@ use scout::Scout;
 
 pub use frames::animation_loop;
 
-/// Milliseconds of model work per task while seeking or playing (well under the 100 ms that
+/// Milliseconds of model work per task while playing or scouting (well under the 100 ms that
 /// makes a "long task", even on a phone four times slower than a desktop).
 pub const SLICE_MS: f64 = 8.0;
 /// A seek's slices are longer: the page around it (a frame is 20–80 ms of drawing and mounting
