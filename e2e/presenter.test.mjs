@@ -189,6 +189,8 @@ describe('presenter', () => {
     const link = await tid(page, 'permalink').inputValue();
     // The change takes effect the next minute: the event log names it, with both values.
     await tid(page, 'step').click();
+    // Below the fold the page skips rendering the log (content-visibility): read it in view.
+    await page.locator('.event-log').scrollIntoViewIfNeeded();
     assert.ok(await until(async () => /Users on 5\.0\.0\.152 changed: 50% → 65%/.test(await page.locator('.event-log').innerText()), 3000),
       await page.locator('.event-log').innerText());
     await page.close();

@@ -126,6 +126,8 @@ describe('outage view', () => {
   test('the event log tells the big moments with the UTC clock; clicking one seeks there', async () => {
     const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=city&t=1100&autoplay=0`);
     const log = tid(page, 'event-log');
+    // Below the fold the page skips rendering the log (content-visibility): read it in view.
+    await log.scrollIntoViewIfNeeded();
     await waitFor(async () => /mega-supernode wave 1/.test(await log.innerText()), 'the first mega wave in the log');
     const text = await log.innerText();
     assert.match(text, /16:00 UTC — offline-IM servers overloaded/);

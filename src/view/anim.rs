@@ -198,43 +198,79 @@ pub fn recent_minutes(ms_per_min: f64) -> u32 {
     }
 }
 
-/// Draws the flashes of slots that changed state recently: a white burst for a crash, a
-/// vermillion ring bursting for an overload shutdown, a green ring closing in for a slot
-/// coming back. At most `cap` of each. Returns (crash, shutdown, recover) counts.
-pub fn draw_flashes(ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot<'_>, ms_per_min: f64, since_tick: f64, r: f64, cap: usize) {
-    let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_state.len()).min(snap.sn_since.len()).min(snap.ordinary);
-    let window = recent_minutes(ms_per_min);
-    let minute = snap.minute;
-    for (want, colour, fill) in [(SlotState::Crashed, "#ffffff", true), (SlotState::Shutdown, colors::OVERLOAD, false), (SlotState::Alive, colors::RECOVER, false)] {
-        ctx.begin_path();
-        let mut k = 0;
-        for i in 0..n {
-            if snap.sn_state[i] != want || minute.saturating_sub(snap.sn_since[i]) > window || snap.sn_since[i] == 0 {
+/// The three kinds of flash: a white burst for a crash, a vermillion ring bursting for an
+/// overload shutdown, a green ring closing in for a slot coming back.
+const FLASH_KINDS: [(SlotState, &str, bool); 3] = [(SlotState::Crashed, "#ffffff", true), (SlotState::Shutdown, colors::OVERLOAD, false), (SlotState::Alive, colors::RECOVER, false)];
+
+/// Flashes drawn at most per kind in a frame. A storm changes thousands of slots within the
+/// flash window; past a few hundred the picture is the same, while every ring is a path the
+/// browser rasterises each frame (the most expensive part of a frame with the CPU slowed 4×).
+pub const FLASH_CAP: usize = 400;
+
+/// The slots that changed state within the flash window, by kind: found once a minute by a
+/// scan of every slot, so a frame only looks at these.
+#[derive(Default)]
+pub struct Flashes {
+    slots: [Vec<u32>; 3],
+    /// The minute, run and window the lists were made for.
+    key: Option<(u32, u64, u32)>,
+    /// Screen positions and ages of this frame's candidates (reused).
+    scratch: Vec<(f64, f64, f64)>,
+}
+
+impl Flashes {
+    /// Lists the slots of `snap` that entered a flash's state within the last `window` minutes
+    /// (once per minute, run and window).
+    pub fn refresh(&mut self, snap: &Snapshot<'_>, revision: u64, window: u32) {
+        let key = Some((snap.minute, revision, window));
+        if self.key == key {
+            return;
+        }
+        self.key = key;
+        self.slots.iter_mut().for_each(Vec::clear);
+        let n = snap.sn_state.len().min(snap.sn_since.len()).min(snap.ordinary);
+        let minute = snap.minute;
+        for (i, (&st, &since)) in snap.sn_state[..n].iter().zip(&snap.sn_since[..n]).enumerate() {
+            if since == 0 || minute.saturating_sub(since) > window {
                 continue;
             }
-            let age = age_ms(snap.sn_since[i], minute, ms_per_min, since_tick);
-            if age >= FLASH_MS {
-                continue;
-            }
-            let (x, y) = view.to_screen(snap.sn_x[i], snap.sn_y[i]);
-            if !view.visible(x, y, 20.0) {
-                continue;
-            }
-            let p = age / FLASH_MS;
-            let rr = match want {
-                SlotState::Crashed => r * (2.2 - 1.2 * p),
-                SlotState::Shutdown => r * (1.0 + 2.5 * p),
-                _ => r * (3.0 - 2.0 * p),
-            };
-            ctx.move_to(x + rr, y);
-            let _ = ctx.arc(x, y, rr, 0.0, std::f64::consts::TAU);
-            k += 1;
-            if k >= cap {
-                break;
+            if let Some(k) = FLASH_KINDS.iter().position(|(want, _, _)| *want == st) {
+                self.slots[k].push(i as u32);
             }
         }
-        if k > 0 {
-            if fill {
+    }
+
+    /// Draws the flashes still young at `since_tick` ms into the minute, one path per kind: when
+    /// more than [`FLASH_CAP`] of a kind are on screen, an even sample of them.
+    pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot<'_>, ms_per_min: f64, since_tick: f64, r: f64) {
+        let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_since.len());
+        for ((want, colour, fill), slots) in FLASH_KINDS.iter().zip(&self.slots) {
+            self.scratch.clear();
+            for &i in slots {
+                let i = i as usize;
+                if i >= n {
+                    continue;
+                }
+                let age = age_ms(snap.sn_since[i], snap.minute, ms_per_min, since_tick);
+                let (x, y) = view.to_screen(snap.sn_x[i], snap.sn_y[i]);
+                if age < FLASH_MS && view.visible(x, y, 20.0) {
+                    self.scratch.push((x, y, age / FLASH_MS));
+                }
+            }
+            if self.scratch.is_empty() {
+                continue;
+            }
+            ctx.begin_path();
+            for &(x, y, p) in self.scratch.iter().step_by(self.scratch.len().div_ceil(FLASH_CAP)) {
+                let rr = match want {
+                    SlotState::Crashed => r * (2.2 - 1.2 * p),
+                    SlotState::Shutdown => r * (1.0 + 2.5 * p),
+                    _ => r * (3.0 - 2.0 * p),
+                };
+                ctx.move_to(x + rr, y);
+                let _ = ctx.arc(x, y, rr, 0.0, std::f64::consts::TAU);
+            }
+            if *fill {
                 ctx.set_global_alpha(0.55);
                 ctx.set_fill_style_str(colour);
                 ctx.fill();

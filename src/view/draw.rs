@@ -11,7 +11,7 @@ use overlay_sim::Snapshot;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::anim::{self, Particles};
+use super::anim::{self, Flashes, Particles};
 use super::camera::View;
 use super::colors::{self, load_bucket};
 use super::groups;
@@ -120,6 +120,7 @@ pub struct Renderer {
     raster: Raster,
     areas: groups::AreaLayer,
     particles: Particles,
+    flashes: Flashes,
     /// When the current minute first showed (for sub-minute animation).
     tick_at: f64,
     font: String,
@@ -157,6 +158,7 @@ impl Renderer {
             raster: Raster::default(),
             areas: groups::AreaLayer::new()?,
             particles: Particles::default(),
+            flashes: Flashes::default(),
             tick_at: 0.0,
             font: String::new(),
             font_dpr: 0.0,
@@ -321,7 +323,8 @@ impl Renderer {
                 pulse(ctx, v, IM_XY, s * (1.0 + phase * (1.0 + 3.0 * snap.im_delayed.sqrt())), colors::OVERLOAD, 1.0 - phase, f.dpr);
             }
             if ms_per_min > 0.0 {
-                anim::draw_flashes(ctx, v, snap, ms_per_min, since_tick, r.max(2.0 * f.dpr), 1500);
+                self.flashes.refresh(snap, f.revision, anim::recent_minutes(ms_per_min));
+                self.flashes.draw(ctx, v, snap, ms_per_min, since_tick, r.max(2.0 * f.dpr));
                 draw_arrivals(ctx, v, snap, n, r, ms_per_min, since_tick, f.dpr);
             }
             let size = if self.raster_lod { 2.0 * f.dpr } else { (r * 0.5).clamp(2.0 * f.dpr, 3.5 * f.dpr) };
