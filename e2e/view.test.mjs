@@ -164,6 +164,26 @@ describe('outage view', () => {
     await page.close();
   });
 
+  test('on a very slow CPU the moving overlay thins out while playing, and the map still plays', async () => {
+    // 16x: slower than any phone on any machine, so the frames are long wherever this runs.
+    const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=real&t=300&autoplay=0`);
+    await drawnAt(page, 300);
+    // Paused, frames come at the display's rate: a step shows the overlay in full.
+    await sleep(2000);
+    await tid(page, 'step').click();
+    await drawnAt(page, 301);
+    assert.equal(await canvasAttr(page, 'data-detail'), '1.0', 'full detail at the display rate');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 16 });
+    await tid(page, 'play-pause').click();
+    await waitFor(async () => Number(await canvasAttr(page, 'data-detail')) < 1, 'the overlay thins out', 30000);
+    const m0 = await minuteOf(page);
+    await waitFor(async () => (await minuteOf(page)) > m0, 'the map still plays', 30000);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+
   test('at 360 px the view fits without sideways scroll', async () => {
     const page = await openPage(browser, `${server.url}?scenario=dec-2010&scale=classroom&t=290&autoplay=0`, { width: 360, height: 800 });
     await drawnAt(page, 290);

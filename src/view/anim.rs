@@ -145,18 +145,24 @@ impl Particles {
         self.megas = megas;
     }
 
-    /// Draws the live particles, one path per flow colour. Returns how many were drawn.
-    pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, view: &View, now: f64, size: f64) -> usize {
+    /// Draws the live particles, one path per flow colour: a `density` share of them (an even
+    /// spread of the pool, [`super::pace`]). Returns how many were drawn.
+    pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, view: &View, now: f64, size: f64, density: f64) -> usize {
         let mut drawn = 0;
+        // Pool slots whose place in each run of 16 is below this are drawn.
+        let shown = (density * 16.0).ceil() as usize;
         for (kind, colour) in [(1u8, colors::FLOW_ORPHAN), (2, colors::FLOW_LOGIN), (3, colors::FLOW_MEGA)] {
             ctx.begin_path();
-            for p in self.pool.iter_mut().filter(|p| p.kind == kind) {
+            for (i, p) in self.pool.iter_mut().enumerate().filter(|(_, p)| p.kind == kind) {
                 let t = (now - p.t0) / p.dur;
                 if t >= 1.0 {
                     p.kind = 0;
                     continue;
                 }
                 if t < 0.0 {
+                    continue;
+                }
+                if (i * 7) % 16 >= shown {
                     continue;
                 }
                 let e = t * t * (3.0 - 2.0 * t);
@@ -241,9 +247,11 @@ impl Flashes {
     }
 
     /// Draws the flashes still young at `since_tick` ms into the minute, one path per kind: when
-    /// more than [`FLASH_CAP`] of a kind are on screen, an even sample of them.
-    pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot<'_>, ms_per_min: f64, since_tick: f64, r: f64) {
+    /// more than a `density` share of [`FLASH_CAP`] of a kind are on screen, an even sample.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw(&mut self, ctx: &CanvasRenderingContext2d, view: &View, snap: &Snapshot<'_>, ms_per_min: f64, since_tick: f64, r: f64, density: f64) {
         let n = snap.sn_x.len().min(snap.sn_y.len()).min(snap.sn_since.len());
+        let cap = ((FLASH_CAP as f64 * density) as usize).max(1);
         for ((want, colour, fill), slots) in FLASH_KINDS.iter().zip(&self.slots) {
             self.scratch.clear();
             for &i in slots {
@@ -261,7 +269,7 @@ impl Flashes {
                 continue;
             }
             ctx.begin_path();
-            for &(x, y, p) in self.scratch.iter().step_by(self.scratch.len().div_ceil(FLASH_CAP)) {
+            for &(x, y, p) in self.scratch.iter().step_by(self.scratch.len().div_ceil(cap)) {
                 let rr = match want {
                     SlotState::Crashed => r * (2.2 - 1.2 * p),
                     SlotState::Shutdown => r * (1.0 + 2.5 * p),

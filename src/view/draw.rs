@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use super::anim::{self, Flashes, Particles};
+use super::pace::Pace;
 use super::camera::View;
 use super::colors::{self, load_bucket};
 use super::groups;
@@ -121,6 +122,7 @@ pub struct Renderer {
     areas: groups::AreaLayer,
     particles: Particles,
     flashes: Flashes,
+    pace: Pace,
     /// When the current minute first showed (for sub-minute animation).
     tick_at: f64,
     font: String,
@@ -159,6 +161,7 @@ impl Renderer {
             areas: groups::AreaLayer::new()?,
             particles: Particles::default(),
             flashes: Flashes::default(),
+            pace: Pace::default(),
             tick_at: 0.0,
             font: String::new(),
             font_dpr: 0.0,
@@ -184,6 +187,11 @@ impl Renderer {
 
     fn key(snap: &Snapshot<'_>, f: &Frame<'_>) -> Key {
         Key { minute: snap.minute, revision: f.revision, camera: f.camera_version, w: f.view.w as u32, h: f.view.h as u32, highlight: highlight_code(f.highlight) }
+    }
+
+    /// The share of the moving overlay drawn at this device's frame rate ([`Pace`]).
+    pub fn detail(&self) -> f64 {
+        self.pace.density()
     }
 
     /// The minute the base layer shows.
@@ -247,6 +255,7 @@ impl Renderer {
             return false;
         }
         self.set_font(f.dpr);
+        self.pace.frame(f.now);
         let ms_per_min = ms_per_minute(f.speed);
         let shown = (snap.minute, f.revision);
         let old = self.shown.replace(shown);
@@ -324,11 +333,11 @@ impl Renderer {
             }
             if ms_per_min > 0.0 {
                 self.flashes.refresh(snap, f.revision, anim::recent_minutes(ms_per_min));
-                self.flashes.draw(ctx, v, snap, ms_per_min, since_tick, r.max(2.0 * f.dpr));
+                self.flashes.draw(ctx, v, snap, ms_per_min, since_tick, r.max(2.0 * f.dpr), self.pace.density());
                 draw_arrivals(ctx, v, snap, n, r, ms_per_min, since_tick, f.dpr);
             }
             let size = if self.raster_lod { 2.0 * f.dpr } else { (r * 0.5).clamp(2.0 * f.dpr, 3.5 * f.dpr) };
-            self.particles.draw(ctx, v, f.now, size);
+            self.particles.draw(ctx, v, f.now, size, self.pace.density());
         }
         if let Some(i) = f.selected.map(|i| i as usize).filter(|&i| i < n) {
             let (x, y) = v.to_screen(snap.sn_x[i], snap.sn_y[i]);

@@ -14,6 +14,7 @@ pub mod groups;
 pub mod inspector;
 pub mod legend;
 pub mod moments;
+pub mod pace;
 pub mod raster;
 mod stage;
 

@@ -1,6 +1,7 @@
 //! The stage: the canvas, drawn in the clock's frame loop (the stage only draws: the clock
 //! moves time), zoom and pan by wheel, drag and pinch, and hover/tap selection. What was drawn
-//! (`data-drawn-minute`, `data-drawn`, `data-lod`) is on the canvas, refreshed as it changes.
+//! (`data-drawn-minute`, `data-drawn`, `data-lod`, and `data-detail`: the share of the moving
+//! overlay this device draws, `view::pace`) is on the canvas, refreshed as it changes.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -145,6 +146,7 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
             set_attr(&canvas, "data-drawn", &r.drawn.drawn.to_string());
             set_attr(&canvas, "data-failed-drawn", &r.drawn.failed.to_string());
             set_attr(&canvas, "data-lod", if r.raster_lod { "raster" } else { "vector" });
+            set_attr(&canvas, "data-detail", &format!("{:.1}", r.detail()));
             set_attr(&canvas, "data-drawn-minute", &r.base_minute().unwrap_or(minute).to_string());
             hooks::probe(&canvas, r.probe);
         }
