@@ -53,33 +53,15 @@ fn start_clock(u: &url::UrlState, state: AppState) -> Clock {
         crate::whatif::restore(state, clock, u.whatifs.clone(), u.t, play);
         return clock;
     }
-    let seeking = move || state.progress.try_with_untracked(Option::is_some).unwrap_or(false);
-    if u.t > 0 && state.heavy() {
-        // A heavy run's map shows first (at the minute the run starts from), then gets to the
-        // link's minute before the panels mount.
-        let t = u.t;
-        let start = move || {
-            clock.send(PlayerCommand::Seek(t));
-            if play {
-                clock.send(PlayerCommand::Play);
-            }
-        };
-        crate::later::after_first_parts(start, seeking);
-        return notify(state, &u.notices, clock);
-    }
     if u.t > 0 {
         clock.send(PlayerCommand::Seek(u.t));
-        crate::later::after_first_parts(|| (), seeking);
+        // The map gets to the link's minute before the panels mount.
+        crate::later::hold_while(move || state.progress.try_with_untracked(Option::is_some).unwrap_or(false));
     }
     if play {
         clock.send(PlayerCommand::Play);
     }
-    notify(state, &u.notices, clock)
-}
-
-/// Shows the URL's notices; gives the clock back.
-fn notify(state: AppState, notices: &[String], clock: Clock) -> Clock {
-    for n in notices {
+    for n in &u.notices {
         state.notify(n.clone());
     }
     clock

@@ -20,9 +20,6 @@ const NO_FRAME_MS: u32 = 100;
 /// link opens at (ms): a link into a long run still gets its panels while it computes.
 const HOLD_MS: f64 = 2_000.0;
 
-/// Whether what holds the parts back is still busy.
-type Busy = Box<dyn Fn() -> bool>;
-
 thread_local! {
     /// The parts waiting, each with its rank, in the order they mount.
     static QUEUE: RefCell<VecDeque<(u8, RwSignal<bool>)>> = RefCell::default();
@@ -30,28 +27,15 @@ thread_local! {
     static WAIT: RefCell<Option<(AnimationFrame, Timeout)>> = RefCell::default();
     static NEXT: RefCell<Option<Soon>> = RefCell::default();
     static PUMPING: Cell<bool> = const { Cell::new(false) };
-    /// What starts once the first parts are on screen, and then holds the parts after them
-    /// while it says so.
-    static FIRST: RefCell<Option<(Box<dyn FnOnce()>, Busy)>> = RefCell::default();
     /// While this says so (and until its deadline), parts after the first wait.
-    static HOLD: RefCell<Option<(Busy, f64)>> = RefCell::default();
+    static HOLD: RefCell<Option<(Box<dyn Fn() -> bool>, f64)>> = RefCell::default();
 }
 
-/// Runs `start` once the first parts (rank 0: the map and its controls) have mounted and a
-/// frame has shown them, then holds the parts after back while `busy` says so, for at most
-/// [`HOLD_MS`]. A link to a late minute: the page shows its map at once, the map then gets the
-/// page's time until it shows that minute, and the panels mount after (on a phone, each is a
-/// frame of 20–80 ms the computing would otherwise wait for).
-pub fn after_first_parts(start: impl FnOnce() + 'static, busy: impl Fn() -> bool + 'static) {
-    FIRST.with_borrow_mut(|f| *f = Some((Box::new(start), Box::new(busy))));
-}
-
-/// Starts what waits for the first parts, if anything does.
-fn start_first() -> bool {
-    let Some((start, busy)) = FIRST.with_borrow_mut(Option::take) else { return false };
-    start();
-    HOLD.with_borrow_mut(|h| *h = Some((busy, now_ms() + HOLD_MS)));
-    true
+/// Holds the parts after the first back while `busy` says so, for at most [`HOLD_MS`]: the map
+/// of a link to a late minute gets the page's time until it shows that minute, then the panels
+/// mount (on a phone, each is a frame of 20–80 ms the computing would otherwise wait for).
+pub fn hold_while(busy: impl Fn() -> bool + 'static) {
+    HOLD.with_borrow_mut(|h| *h = Some((Box::new(busy), now_ms() + HOLD_MS)));
 }
 
 fn held() -> bool {
@@ -106,7 +90,7 @@ fn mount_next() {
     // Dropping the other way of waking (the frame or the timer) cancels it.
     WAIT.with_borrow_mut(Option::take);
     NEXT.with_borrow_mut(Option::take);
-    if QUEUE.with_borrow(|q| q.front().is_none_or(|&(rank, _)| rank > 0)) && (start_first() || held()) {
+    if QUEUE.with_borrow(|q| q.front().is_some_and(|&(rank, _)| rank > 0)) && held() {
         wait();
         return;
     }
@@ -117,9 +101,6 @@ fn mount_next() {
         }
     }
     if QUEUE.with_borrow(VecDeque::is_empty) {
-        if start_first() {
-            return wait();
-        }
         PUMPING.set(false);
         mark("mounted");
     } else {
