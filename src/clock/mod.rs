@@ -567,7 +567,13 @@ impl Clock {
             });
         }
         if !done {
-            self.scout_later(if heavy { 20 } else { 4 });
+            // Playing a heavy run, the frames need the time: the scout takes a twentieth of it.
+            let playing = self.state.playing.get_untracked();
+            self.scout_later(match (heavy, playing) {
+                (true, true) => 100,
+                (true, false) => 20,
+                _ => 4,
+            });
         }
     }
 }

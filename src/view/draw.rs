@@ -49,7 +49,20 @@ pub fn fit_to_css_box(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
 
 /// Gets the canvas's 2D context, or None (logged) if the browser refuses one.
 pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    match canvas.get_context("2d") {
+    checked(canvas.get_context("2d"))
+}
+
+/// The 2D context of a canvas every frame covers with opaque pixels (the map and its base
+/// layer): the browser then copies it instead of blending it, when it is drawn onto the map
+/// each frame and when the page is composited.
+pub fn opaque_context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"alpha".into(), &false.into());
+    checked(canvas.get_context_with_context_options("2d", &options))
+}
+
+fn checked(ctx: Result<Option<js_sys::Object>, wasm_bindgen::JsValue>) -> Option<CanvasRenderingContext2d> {
+    match ctx {
         Ok(Some(ctx)) => ctx.dyn_into::<CanvasRenderingContext2d>().ok(),
         _ => {
             leptos::logging::warn!("no 2D canvas context: nothing will be drawn");
@@ -149,7 +162,7 @@ impl Renderer {
     pub fn new() -> Option<Renderer> {
         let doc = web_sys::window()?.document()?;
         let base: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
-        let base_ctx = context_2d(&base)?;
+        let base_ctx = opaque_context_2d(&base)?;
         Some(Renderer {
             base,
             base_ctx,

@@ -108,7 +108,7 @@ fn paint_soon(p: Painter, now: f64) {
 /// both it and the page's layout. When the picture changed, the canvas's attributes say what
 /// was drawn.
 fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, LocalStorage>, canvas: HtmlCanvasElement) {
-    let Some(ctx) = draw::context_2d(&canvas) else { return };
+    let Some(ctx) = draw::opaque_context_2d(&canvas) else { return };
     let Some(renderer) = Renderer::new() else { return };
     let renderer = Rc::new(RefCell::new(renderer));
     let painting: Rc<RefCell<Option<Soon>>> = Rc::default();
