@@ -19,6 +19,8 @@ const GAP_MS: f64 = 250.0;
 #[derive(Clone, Copy, Debug)]
 pub struct Pace {
     last: Option<f64>,
+    /// The gap before the last frame (0: none yet).
+    gap: f64,
     interval: f64,
     display: f64,
     density: f64,
@@ -26,16 +28,21 @@ pub struct Pace {
 
 impl Default for Pace {
     fn default() -> Self {
-        Pace { last: None, interval: 1000.0 / 60.0, display: f64::INFINITY, density: 1.0 }
+        Pace { last: None, gap: 0.0, interval: 1000.0 / 60.0, display: f64::INFINITY, density: 1.0 }
     }
 }
 
 impl Pace {
     /// Takes the frame at `now` (ms) into account; returns the share of the overlay to draw.
     pub fn frame(&mut self, now: f64) -> f64 {
-        if let Some(dt) = self.last.map(|t| now - t).filter(|&dt| dt > 0.0 && dt < GAP_MS) {
-            // Frames come on the display's beat, so the shortest gap is its interval.
-            self.display = self.display.min(dt.max(4.0));
+        let dt = self.last.map(|t| now - t).filter(|&dt| dt > 0.0 && dt < GAP_MS);
+        if let Some(dt) = dt {
+            // Frames come on the display's beat, so the shortest gap is its interval: the
+            // shortest of two in a row, so one early frame (a browser's timing jitter) does not
+            // pass for a faster display.
+            if self.gap > 0.0 {
+                self.display = self.display.min(dt.max(self.gap).max(4.0));
+            }
             self.interval += ALPHA * (dt - self.interval);
             if self.interval > self.display * SLOW {
                 self.density = (self.density * 0.96).max(MIN_DENSITY);
@@ -43,6 +50,7 @@ impl Pace {
                 self.density = (self.density * 1.02).min(1.0);
             }
         }
+        self.gap = dt.unwrap_or(0.0);
         self.last = Some(now);
         self.density
     }
@@ -80,6 +88,15 @@ mod tests {
     fn a_slow_display_is_not_slow_drawing() {
         let mut p = Pace::default();
         assert_eq!(run(&mut p, 0.0, 33.3, 600), 1.0, "a 30 Hz display at its own rate");
+    }
+
+    #[test]
+    fn one_early_frame_is_not_a_faster_display() {
+        let mut p = Pace::default();
+        run(&mut p, 0.0, 16.7, 10);
+        let early = 16.7 * 9.0 + 6.0;
+        p.frame(early);
+        assert_eq!(run(&mut p, early + 16.7, 16.7, 300), 1.0);
     }
 
     #[test]
