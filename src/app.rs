@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use overlay_sim::History;
 
 use crate::app_state::{heavy_run, AppState};
-use crate::clock::{provide_clock, Clock, PlayerCommand};
+use crate::clock::{provide_clock, Clock, PlayerCommand, Soon};
 use crate::url::{self, Controls, Theme};
 pub use crate::later::Later;
 use crate::{announce, compare, embed, hooks, player, share, tipping, view, Sources};
@@ -91,7 +91,7 @@ pub fn prepare_staged(done: impl FnOnce(url::UrlState, AppState) + 'static) {
         });
         found
     });
-    Timeout::new(0, move || build_stage(u, build, lookup, Box::new(done))).forget();
+    Soon::new(move || build_stage(u, build, lookup, Box::new(done))).detach();
 }
 
 /// A saved point being looked up: `None` until the lookup is over.
@@ -105,8 +105,8 @@ const LOOKUP_WAIT_MS: u32 = 3_000;
 fn build_stage(u: url::UrlState, mut build: overlay_sim::WorldBuild, lookup: Option<Lookup>, done: Done) {
     match build.advance() {
         // The page's state (its history's first minute) in a task of its own.
-        Some(world) => Timeout::new(0, move || take_up(u, world, lookup, 0, done)).forget(),
-        None => Timeout::new(0, move || build_stage(u, build, lookup, done)).forget(),
+        Some(world) => Soon::new(move || take_up(u, world, lookup, 0, done)).detach(),
+        None => Soon::new(move || build_stage(u, build, lookup, done)).detach(),
     };
 }
 
@@ -251,7 +251,8 @@ fn StageColumn(embed: bool, controls: Controls, map_alone: bool, legend: bool, c
             // pointer hovers the supernodes.
             <Show when=move || twin.is_none()>
             <div class="stage-frame" class:seeking=move || state.progress.with(Option::is_some)>
-                <Later rank=0><view::Stage/></Later>
+                // The map itself mounts with the page: the first frame shows it.
+                <view::Stage/>
                 <Later rank=0><player::CatchUp/></Later>
                 <Later><player::PresenterOverlay/></Later>
                 <Show when=move || controls == Controls::Full>

@@ -31,27 +31,28 @@ pub use panic::{install_panic_hook, show_error_overlay, OVERLAY_ID};
 /// Installs the panic hook, then in tasks of their own (so none blocks the page for long):
 /// builds the run the URL asks for (a real-scale network a stage a task), then mounts the page.
 pub fn start() {
-    use gloo_timers::callback::Timeout;
+    use clock::Soon;
     install_panic_hook();
-    Timeout::new(0, || {
+    // Tasks by message, not `setTimeout(0)`: a chain of timers is clamped to 4 ms a link.
+    Soon::new(|| {
         app::prepare_staged(|u, state| {
             // The page's setup, then its view, in two tasks under one root owner (the view's
             // own owner is its child, so it reads the contexts the setup provides).
-            Timeout::new(0, move || {
+            Soon::new(move || {
                 let _ = any_spawner::Executor::init_wasm_bindgen();
                 let owner = leptos::prelude::Owner::new();
                 let s = owner.with(|| app::setup(u, state));
-                Timeout::new(0, move || {
+                Soon::new(move || {
                     owner.with(|| leptos::mount::mount_to_body(move || leptos::view! { <app::PageView s=s/> }));
                     // The page's root lives as long as the page.
                     std::mem::forget(owner);
                 })
-                .forget();
+                .detach();
             })
-            .forget();
+            .detach();
         });
     })
-    .forget();
+    .detach();
 }
 
 /// Where the facts come from (MODEL-FACTS.md).
