@@ -47,14 +47,15 @@ impl World {
         let rates = rates_of(self);
         let granted = self.bootstrap_share(&rates);
         let mega_room = self.mega_room_by_group();
+        let mut hit = std::mem::take(&mut self.scratch.hit);
         let (mut boot_probes, mut want_global) = (0.0f64, 0.0f64);
         for (gi, (g, m)) in self.groups.iter().zip(gm.iter_mut()).enumerate() {
             let size = g.size().max(1) as f64;
             let (near_acc, near_size) = self.near_totals(gi);
             // Shares stay in 0..=1 (megas accept too), or a fractional fan-out powers a negative.
             let acc_near = (near_acc / near_size.max(1.0)).min(1.0);
-            let p_local = 1.0 - libm::pow(1.0 - (f64::from(g.accepting) / size).min(1.0), fanout * loc);
-            let p_near = 1.0 - libm::pow(1.0 - acc_near, fanout * (1.0 - loc));
+            let p_local = hit.get(f64::from(g.accepting), size, fanout * loc);
+            let p_near = hit.get(near_acc, near_size.max(1.0), fanout * (1.0 - loc));
             let p_ord = 1.0 - (1.0 - p_local) * (1.0 - p_near);
             let p_mega = if mega_room[gi] >= 1.0 { p.mega_reach } else { 0.0 };
             // Clients who keep failing and whose cache is mostly dead ask a bootstrap server.
@@ -117,6 +118,7 @@ impl World {
             m.buggy_attached = b.clamp(0.0, 1.0) as f32;
             m.off = (1.0 / f64::from(p.session_min) + g.off_extra) as f32;
         }
+        self.scratch.hit = hit;
         self.spread_to_neighbours(gm);
         for (g, m) in self.groups.iter().zip(gm.iter_mut()) {
             m.arrivals = ((m.want_local + m.inbound) / f64::from(g.accepting.max(1))) as f32;
@@ -184,6 +186,42 @@ impl World {
     pub(crate) fn mega_limit(&self, i: usize) -> f32 {
         let ramp = (self.minute.saturating_sub(self.since[i]) as f32 / self.p.mega_ramp_min.max(1) as f32).min(1.0);
         self.cap[i] * CLIENT_SHARE * ramp
+    }
+}
+
+/// `1 − (1 − min(a/n, 1))^f`: the chance that a client's `f` probes at `n` cache entries, `a` of
+/// them accepting, reach one. A group's counts are whole numbers that repeat from minute to
+/// minute, so the values are kept per `(n, f)` and `libm::pow` (a tenth of a real-scale minute
+/// natively) runs once per count; each is the same bits as computing it afresh.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HitChance {
+    tables: Vec<(f64, f64, Vec<f64>)>,
+}
+
+/// Largest neighbourhood kept in a table (a real-scale group and its neighbours are ~1,400).
+const HIT_TABLE_MAX: f64 = 65_536.0;
+
+impl HitChance {
+    fn get(&mut self, a: f64, n: f64, f: f64) -> f64 {
+        let compute = |a: f64| 1.0 - libm::pow(1.0 - (a / n).min(1.0), f);
+        let whole = |x: f64| x >= 0.0 && x.fract() == 0.0;
+        if !(whole(a) && whole(n) && n <= HIT_TABLE_MAX) {
+            return compute(a);
+        }
+        let k = match self.tables.iter().position(|&(tn, tf, _)| tn == n && tf.to_bits() == f.to_bits()) {
+            Some(k) => k,
+            None => {
+                self.tables.push((n, f, vec![f64::NAN; n as usize + 1]));
+                self.tables.len() - 1
+            }
+        };
+        // Past `n` the share is 1 either way.
+        let i = a.min(n) as usize;
+        let v = &mut self.tables[k].2[i];
+        if v.is_nan() {
+            *v = compute(i as f64);
+        }
+        *v
     }
 }
 

@@ -120,6 +120,7 @@ pub(crate) struct Scratch {
     pub rare: Vec<u32>,
     pub fails: Vec<Fail>,
     pub lanes: lanes::Lanes,
+    pub hit: demand::HitChance,
 }
 
 impl World {
