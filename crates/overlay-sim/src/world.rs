@@ -364,7 +364,9 @@ impl World {
     /// Works out each region's demand for minute `t` once (the stages ask for it per group).
     pub(crate) fn cache_demand(&mut self, t: u32) {
         let hour = self.hour_utc(t);
-        self.demand_now = REGIONS.iter().map(|r| regional_demand(r, hour, self.p.diurnal_amplitude)).collect();
+        let amplitude = self.p.diurnal_amplitude;
+        self.demand_now.clear();
+        self.demand_now.extend(REGIONS.iter().map(|r| regional_demand(r, hour, amplitude)));
         self.demand_t = t;
     }
 

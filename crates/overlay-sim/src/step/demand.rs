@@ -46,7 +46,8 @@ impl World {
         let p_boot = 1.0 - libm::pow(1.0 - (f64::from(accepting_all) / f64::from(alive_all.max(1))).min(1.0), fanout);
         let rates = rates_of(self);
         let granted = self.bootstrap_share(&rates);
-        let mega_room = self.mega_room_by_group();
+        let mut mega_room = std::mem::take(&mut self.scratch.mega_room);
+        self.mega_room_by_group(&mut mega_room);
         let mut hit = std::mem::take(&mut self.scratch.hit);
         let (mut boot_probes, mut want_global) = (0.0f64, 0.0f64);
         for (gi, (g, m)) in self.groups.iter().zip(gm.iter_mut()).enumerate() {
@@ -119,6 +120,7 @@ impl World {
             m.off = (1.0 / f64::from(p.session_min) + g.off_extra) as f32;
         }
         self.scratch.hit = hit;
+        self.scratch.mega_room = mega_room;
         self.spread_to_neighbours(gm);
         for (g, m) in self.groups.iter().zip(gm.iter_mut()) {
             m.arrivals = ((m.want_local + m.inbound) / f64::from(g.accepting.max(1))) as f32;
@@ -169,9 +171,10 @@ impl World {
         if asking > 0.0 { (cap / asking).min(1.0) } else { 1.0 }
     }
 
-    /// Room (clients) at the serving mega-supernodes of each group.
-    pub(crate) fn mega_room_by_group(&self) -> Vec<f64> {
-        let mut room = vec![0.0; self.groups.len()];
+    /// Room (clients) at the serving mega-supernodes of each group (into a reused buffer).
+    pub(crate) fn mega_room_by_group(&self, room: &mut Vec<f64>) {
+        room.clear();
+        room.resize(self.groups.len(), 0.0);
         for i in self.n_ord..self.state.len() {
             if self.state[i].serving() {
                 if let Some(r) = room.get_mut(self.group_of[i] as usize) {
@@ -179,7 +182,6 @@ impl World {
                 }
             }
         }
-        room
     }
 
     /// Clients a mega-supernode holds now (it ramps up after arriving).

@@ -121,6 +121,8 @@ pub(crate) struct Scratch {
     pub fails: Vec<Fail>,
     pub lanes: lanes::Lanes,
     pub hit: demand::HitChance,
+    pub mega_room: Vec<f64>,
+    pub per_group: Vec<u32>,
 }
 
 impl World {

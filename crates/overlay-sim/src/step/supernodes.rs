@@ -222,7 +222,9 @@ impl World {
     /// The operator's mega-supernodes: no safeguard, a finite number of clients each, reached
     /// by the clients of the group they were advertised to.
     pub(super) fn mega_pass(&mut self, ctx: &Ctx, gm: &mut [GroupMinute]) {
-        let mut per_group = vec![0u32; self.groups.len()];
+        let mut per_group = std::mem::take(&mut self.scratch.per_group);
+        per_group.clear();
+        per_group.resize(self.groups.len(), 0);
         for i in self.n_ord..self.state.len() {
             if self.state[i].serving() && self.mega_limit(i) > self.attached[i] as f32 {
                 per_group[self.group_of[i] as usize] += 1;
@@ -250,6 +252,7 @@ impl World {
             let offered_load = (a + acc) as f32 * ctx.client_cost + acc as f32 * JOIN_COST;
             self.load[i] = offered_load / self.cap[i].max(1.0);
         }
+        self.scratch.per_group = per_group;
     }
 }
 
