@@ -4,29 +4,10 @@
 //! the scalar code in `lanes.rs`, in the same order, so both give the same bits (the
 //! determinism table is checked natively and in Chromium). The scalar loop does the last slots.
 
-use super::lanes::{Served, ALPHA, DEPARTS, DRAWS, DUE, SHUT_RATE, TRIPS};
+use super::lanes::{JoinIn, LeaveIn, Served, ALPHA, DEPARTS, DRAWS, DUE, SHUT_RATE, TRIPS};
 use super::{ACCEPT_EASY_LOAD, ACCEPT_MAX_LOAD, JOIN_COST};
 use crate::slot::SlotState;
 use core::arch::wasm32::*;
-
-/// What one group's first half reads besides the slots (see `Slots::leave_and_want`).
-pub(super) struct LeaveIn {
-    pub key: u64,
-    pub base: u32,
-    pub t: u32,
-    pub dose: f32,
-    pub bug_on: bool,
-    pub bug_rate: f32,
-    pub reboot_on: bool,
-    pub reboot: f32,
-    pub stay_below: f32,
-    pub off: f32,
-    pub probation: f32,
-    pub limit_per_cap: f32,
-    pub pace: f32,
-    pub spread: f32,
-    pub offered_join: f32,
-}
 
 fn ld(s: &[f32], k: usize) -> v128 {
     // SAFETY: the slice of four is bounds-checked; v128_load needs no alignment.
@@ -137,16 +118,6 @@ pub(super) fn leave_quads(p: &LeaveIn, s: &mut LeaveSlices) -> (usize, [u32; 4])
         sums[3] = i32x4_sub(sums[3], accepting);
     }
     (n4, sums.map(hsum))
-}
-
-/// What the second half reads besides the slots (see `Slots::join_and_load`).
-pub(super) struct JoinIn {
-    pub key: u64,
-    pub base: u32,
-    pub share: f32,
-    pub shutdown: bool,
-    pub client_cost: f32,
-    pub probes_here: f32,
 }
 
 /// The slices the second half reads and writes.
