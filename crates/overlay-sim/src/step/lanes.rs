@@ -146,7 +146,7 @@ impl Slots<'_> {
         self.orphaned_now.fill(0);
         let mut left = Left::default();
         let state: &[SlotState] = self.state;
-        for (run, serving) in runs(&state[..n], |&st| st == SlotState::Alive) {
+        for (run, serving) in runs(&state[..n]) {
             if serving {
                 let l = self.leave_run(run, key, ctx, r, m, ln);
                 (left.off, left.crashed, left.rebooted, left.accepting) = (left.off + l.off, left.crashed + l.crashed, left.rebooted + l.rebooted, left.accepting + l.accepting);
@@ -154,7 +154,7 @@ impl Slots<'_> {
                 self.idle_run(run, ctx, ln);
             }
         }
-        left.wanted = lane_sum(&ln.want[..n], |w| hi(w, 0.0));
+        left.wanted = lane_sum(&ln.want[..n], true);
         left
     }
 
@@ -216,7 +216,7 @@ impl Slots<'_> {
         let n = self.state.len();
         // The first half's runs: a slot can take clients in this half only if it served there.
         let state: &[SlotState] = self.state;
-        for (run, serving) in runs(&state[..n], |&st| st == SlotState::Alive) {
+        for (run, serving) in runs(&state[..n]) {
             if serving {
                 let p = JoinIn { key, base: DRAWS * (self.start + run.start) as u32 + 2, share, shutdown, client_cost: ctx.client_cost, probes_here: r.probes_here };
                 let rr = run;
@@ -245,8 +245,8 @@ impl Slots<'_> {
                 ln.flag[run].fill(0);
             }
         }
-        s.offered = f64::from(lane_sum(&ln.offered[..n], |x| x));
-        s.load_sum = f64::from(lane_sum(&ln.load[..n], |x| x));
+        s.offered = f64::from(lane_sum(&ln.offered[..n], false));
+        s.load_sum = f64::from(lane_sum(&ln.load[..n], false));
         s.max_load = lane_max(&ln.stays[..n]);
         s
     }
@@ -424,17 +424,17 @@ fn lo(a: f32, b: f32) -> f32 {
 const CHUNK: usize = 16;
 
 /// The slots in runs of whole chunks of [`CHUNK`] (from the group's first slot) that hold at
-/// least one slot `pick` picks, and runs of chunks that hold none. A collapsed neighbourhood is
-/// long runs of slots that serve nobody, for which the passes have next to nothing to do; a
-/// healthy one is one run.
-fn runs<'a, T>(xs: &'a [T], pick: impl Fn(&T) -> bool + 'a) -> impl Iterator<Item = (Range<usize>, bool)> + 'a {
-    let mut chunks = xs.chunks(CHUNK).map(move |c| c.iter().any(&pick)).peekable();
+/// least one serving slot, and runs of chunks that hold none. A collapsed neighbourhood is long
+/// runs of slots that serve nobody, for which the passes have next to nothing to do; a healthy
+/// one is one run.
+fn runs(state: &[SlotState]) -> impl Iterator<Item = (Range<usize>, bool)> + '_ {
+    let mut chunks = state.chunks(CHUNK).map(any_serving).peekable();
     let mut start = 0;
     std::iter::from_fn(move || {
         let any = chunks.next()?;
-        let mut end = (start + CHUNK).min(xs.len());
+        let mut end = (start + CHUNK).min(state.len());
         while chunks.next_if_eq(&any).is_some() {
-            end = (end + CHUNK).min(xs.len());
+            end = (end + CHUNK).min(state.len());
         }
         let run = start..end;
         start = end;
@@ -442,38 +442,71 @@ fn runs<'a, T>(xs: &'a [T], pick: impl Fn(&T) -> bool + 'a) -> impl Iterator<Ite
     })
 }
 
+/// Whether any slot of a chunk serves.
+fn any_serving(c: &[SlotState]) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if let Ok(c) = <&[SlotState; 16]>::try_from(c) {
+        return super::simd::any_alive16(c);
+    }
+    c.contains(&SlotState::Alive)
+}
+
 /// The slots whose flag has any of `mask`'s bits, in order. Flags are rare: whole runs of
 /// sixteen clear flags are skipped at once.
 pub(super) fn flagged(flags: &[u32], mask: u32) -> impl Iterator<Item = usize> + '_ {
-    flags.chunks(16).enumerate().filter(move |(_, c)| c.iter().fold(0, |acc, &f| acc | f) & mask != 0).flat_map(move |(j, c)| {
+    flags.chunks(16).enumerate().filter(move |(_, c)| any_flag(c, mask)).flat_map(move |(j, c)| {
         c.iter().enumerate().filter(move |(_, &f)| f & mask != 0).map(move |(k, _)| 16 * j + k)
     })
+}
+
+/// Whether any flag of a chunk has any of `mask`'s bits.
+fn any_flag(c: &[u32], mask: u32) -> bool {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if let Ok(c) = <&[u32; 16]>::try_from(c) {
+        return super::simd::any_flag16(c, mask);
+    }
+    c.iter().fold(0, |acc, &f| acc | f) & mask != 0
 }
 
 /// The largest of `xs` and 0, in eight lanes like [`lane_sum`]: one running maximum was a chain
 /// of scalar compares, 6% of a real-scale minute natively. Loads are never NaN, so the lanes
 /// find the same value.
 fn lane_max(xs: &[f32]) -> f32 {
-    let mut acc = [0.0f32; 8];
     let chunks = xs.chunks_exact(8);
     let rest = chunks.remainder().iter().fold(0.0f32, |m, &x| hi(m, x));
-    for c in chunks {
-        for (a, &x) in acc.iter_mut().zip(c) {
-            *a = hi(*a, x);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let acc = super::simd::maxes8(xs);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let acc = {
+        let mut acc = [0.0f32; 8];
+        for c in chunks {
+            for (a, &x) in acc.iter_mut().zip(c) {
+                *a = hi(*a, x);
+            }
         }
-    }
+        acc
+    };
     acc.iter().fold(rest, |m, &x| hi(m, x))
 }
 
-/// A sum in eight lanes (a fixed order the compiler may vectorise, unlike one running total).
-fn lane_sum(xs: &[f32], f: impl Fn(f32) -> f32) -> f32 {
-    let mut acc = [0.0f32; 8];
+/// A sum in eight lanes (a fixed order the compiler may vectorise, unlike one running total), of
+/// `xs` or, with `positive`, of its positive values. The Wasm build has no loop vectoriser (LTO
+/// at opt-level "z"), so there the eight lanes are two vectors: the same sums in the same order.
+fn lane_sum(xs: &[f32], positive: bool) -> f32 {
+    let f = |x: f32| if positive { hi(x, 0.0) } else { x };
     let chunks = xs.chunks_exact(8);
     let rest: f32 = chunks.remainder().iter().map(|&x| f(x)).sum();
-    for c in chunks {
-        for (a, &x) in acc.iter_mut().zip(c) {
-            *a += f(x);
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let acc = super::simd::sums8(xs, positive);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    let acc = {
+        let mut acc = [0.0f32; 8];
+        for c in chunks {
+            for (a, &x) in acc.iter_mut().zip(c) {
+                *a += f(x);
+            }
         }
-    }
+        acc
+    };
     acc.iter().sum::<f32>() + rest
 }

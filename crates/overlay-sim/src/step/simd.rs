@@ -176,3 +176,51 @@ pub(super) fn join_quads(p: &JoinIn, s: &mut JoinSlices, out: &mut Served) -> us
     out.attached = out.attached.wrapping_add(hsum(attached));
     n4
 }
+
+/// `lanes::lane_sum`'s eight running sums over the whole chunks of eight: lanes 0–3 and 4–7 of
+/// each chunk in two vectors, added in the same order as the scalar loop.
+pub(super) fn sums8(xs: &[f32], positive: bool) -> [f32; 8] {
+    let (mut lo, mut hi) = (f(0.0), f(0.0));
+    let keep = |v: v128| if positive { f32x4_pmax(f(0.0), v) } else { v };
+    for k in (0..xs.len() / 8 * 8).step_by(8) {
+        lo = f32x4_add(lo, keep(ld(xs, k)));
+        hi = f32x4_add(hi, keep(ld(xs, k + 4)));
+    }
+    lanes8(lo, hi)
+}
+
+/// `lanes::lane_max`'s eight running maxima (`hi(acc, x)` is `pmax(x, acc)`, NaN included).
+pub(super) fn maxes8(xs: &[f32]) -> [f32; 8] {
+    let (mut lo, mut hi) = (f(0.0), f(0.0));
+    for k in (0..xs.len() / 8 * 8).step_by(8) {
+        lo = f32x4_pmax(ld(xs, k), lo);
+        hi = f32x4_pmax(ld(xs, k + 4), hi);
+    }
+    lanes8(lo, hi)
+}
+
+fn lanes8(lo: v128, hi: v128) -> [f32; 8] {
+    [
+        f32x4_extract_lane::<0>(lo),
+        f32x4_extract_lane::<1>(lo),
+        f32x4_extract_lane::<2>(lo),
+        f32x4_extract_lane::<3>(lo),
+        f32x4_extract_lane::<0>(hi),
+        f32x4_extract_lane::<1>(hi),
+        f32x4_extract_lane::<2>(hi),
+        f32x4_extract_lane::<3>(hi),
+    ]
+}
+
+/// Whether any of sixteen flags has any of `mask`'s bits.
+pub(super) fn any_flag16(c: &[u32; 16], mask: u32) -> bool {
+    let all = v128_or(v128_or(ldu(c, 0), ldu(c, 4)), v128_or(ldu(c, 8), ldu(c, 12)));
+    v128_any_true(v128_and(all, u32x4_splat(mask)))
+}
+
+/// Whether any of sixteen slots serves.
+pub(super) fn any_alive16(c: &[SlotState; 16]) -> bool {
+    // SAFETY: `SlotState` is `repr(u8)`, so sixteen of them are sixteen bytes; no alignment needed.
+    let v = unsafe { v128_load(c.as_ptr() as *const v128) };
+    v128_any_true(i8x16_eq(v, u8x16_splat(SlotState::Alive as u8)))
+}
