@@ -103,6 +103,9 @@ fn paint_soon(p: Painter, now: f64) {
     }));
 }
 
+/// A seek at most this many minutes from landing holds back the map's first picture.
+const FIRST_PICTURE_WAITS_MIN: u32 = 60;
+
 /// Draws the run on `canvas` every frame, after the clock moved (the clock's frame loop). A
 /// new minute's base layer is painted in a task of its own between frames, so no frame carries
 /// both it and the page's layout. When the picture changed, the canvas's attributes say what
@@ -127,8 +130,12 @@ fn draw_every_frame(clock: Clock, state: AppState, camera: StoredValue<Camera, L
             return false;
         }
         // While the clock computes a far seek, the map holds its picture (dimmed by the page)
-        // and the model gets the time: the progress shows on the clock and the timeline.
-        if drawn_once && state.progress.with_untracked(Option::is_some) {
+        // and the model gets the time: the progress shows on the clock and the timeline. Its
+        // first picture waits for a landing that is near: painting a minute that is replaced a
+        // moment later would only delay the one asked for (a link into a shipped run lands
+        // within the hour after its saved point).
+        let seeking = state.progress.with_untracked(|p| p.map(|p| p.target.saturating_sub(p.at)));
+        if seeking.is_some_and(|left| drawn_once || left <= FIRST_PICTURE_WAITS_MIN) {
             return true;
         }
         let Some(inputs) = Inputs::now(state, camera, &canvas, motion) else { return true };
