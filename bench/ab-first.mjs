@@ -1,0 +1,37 @@
+// Builds side by side, interleaved run by run, with the CPU slowed 4×: the speed check's first
+// frame (the map drawn and the metrics row present, from navigation start) and its link timing
+// (minute 2800 drawn, from just before navigating). Prints each build's figures sorted.
+//   node bench/ab-first.mjs <runs> <base-url> [<base-url> ...]
+import { launch, throttledPage } from '../e2e/helpers.mjs';
+
+const [runs, ...bases] = process.argv.slice(2);
+const browser = await launch();
+const res = Object.fromEntries(bases.map((b) => [b, { first: [], link: [] }]));
+for (let r = 0; r < Number(runs); r++) {
+  for (const base of bases) {
+    {
+      const { ctx, page } = await throttledPage(browser, 4);
+      await page.addInitScript(() => {
+        window.__first = null;
+        const raf = window.requestAnimationFrame.bind(window);
+        window.requestAnimationFrame = (cb) => raf((t) => { cb(t); const c = document.querySelector('canvas');
+          if (!window.__first && c && c.width > 0 && document.querySelector('[data-minute]')) window.__first = performance.now(); });
+      });
+      await page.goto(`${base}?scenario=dec-2010&scale=real&autoplay=1&speed=8&t=260`, { waitUntil: 'load', timeout: 120000 });
+      await page.waitForFunction(() => window.__first != null, null, { timeout: 60000 });
+      res[base].first.push(Math.round(await page.evaluate(() => window.__first)));
+      await ctx.close();
+    }
+    {
+      const { ctx, page } = await throttledPage(browser, 4);
+      const t0 = Date.now();
+      await page.goto(`${base}?scenario=dec-2010&scale=real&t=2800`, { waitUntil: 'load', timeout: 120000 });
+      await page.waitForFunction(() => { const c = document.querySelector('canvas'); const r = document.querySelector('[data-minute]');
+        return c && (c.getAttribute('data-drawn-minute') ?? r?.getAttribute('data-minute')) === '2800'; }, null, { timeout: 120000 });
+      res[base].link.push(Date.now() - t0);
+      await ctx.close();
+    }
+  }
+}
+for (const [b, v] of Object.entries(res)) console.log(JSON.stringify({ build: b, first_ms: v.first.sort((x, y) => x - y), link2800_ms: v.link.sort((x, y) => x - y) }));
+await browser.close();
