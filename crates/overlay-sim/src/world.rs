@@ -555,16 +555,21 @@ fn crash_marks(buggy: &[bool], rng: &mut Rng) -> Vec<f32> {
 fn link_neighbours(groups: &mut [Group]) {
     let pos: Vec<(f32, f32)> = groups.iter().map(|g| (g.x, g.y)).collect();
     for (k, g) in groups.iter_mut().enumerate() {
-        let mut by: Vec<usize> = (0..pos.len()).filter(|&j| j != k).collect();
         let d = |j: usize| (pos[j].0 - pos[k].0) * (pos[j].0 - pos[k].0) + (pos[j].1 - pos[k].1) * (pos[j].1 - pos[k].1);
-        let order = |a: &usize, b: &usize| d(*a).total_cmp(&d(*b)).then(a.cmp(b));
-        // Only the nearest few are wanted: select them, then order those.
-        if by.len() > NEIGHBOURS {
-            by.select_nth_unstable_by(NEIGHBOURS, order);
-            by.truncate(NEIGHBOURS);
+        // Nearer, or as near and listed first: a total order, so the nearest few are one list.
+        let before = |a: usize, b: usize| d(a).total_cmp(&d(b)).then(a.cmp(&b)).is_lt();
+        // Only a handful are wanted: each group goes into the short list in order, or not at all
+        // (a selection and a sort per group were a tenth of building a real-scale world).
+        let mut near: Vec<usize> = Vec::with_capacity(NEIGHBOURS + 1);
+        for j in (0..pos.len()).filter(|&j| j != k) {
+            if near.len() == NEIGHBOURS && !near.last().is_some_and(|&l| before(j, l)) {
+                continue;
+            }
+            let at = near.partition_point(|&x| before(x, j));
+            near.insert(at, j);
+            near.truncate(NEIGHBOURS);
         }
-        by.sort_by(order);
-        g.near = by.into_iter().map(|j| j as u16).collect();
+        g.near = near.into_iter().map(|j| j as u16).collect();
     }
 }
 
