@@ -123,13 +123,15 @@ fn take_up(u: url::UrlState, world: overlay_sim::World, lookup: Option<Lookup>, 
         }
         None => None,
     };
-    let resumed = found.and_then(|bytes| {
-        History::resume(u.scenario.clone(), &world, &bytes)
-            .inspect_err(|why| web_sys::console::warn_1(&format!("A saved run was not taken up: {why}.").into()))
-            .ok()
-    });
-    let state = match resumed {
-        Some(h) => AppState::from_history(h),
+    // The world built for minute 0 becomes the taken-up run's first checkpoint (no copy of it).
+    let state = match found {
+        Some(bytes) => match History::resume_from(u.scenario.clone(), world, &bytes) {
+            Ok(h) => AppState::from_history(h),
+            Err((why, world)) => {
+                web_sys::console::warn_1(&format!("A saved run was not taken up: {why}.").into());
+                AppState::from_world(u.scenario.clone(), world)
+            }
+        },
         None => AppState::from_world(u.scenario.clone(), world),
     };
     done(u, state);

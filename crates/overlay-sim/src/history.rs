@@ -66,11 +66,16 @@ impl History {
     /// The history of a world already built for `scenario` (by [`crate::WorldBuild`], a
     /// stage at a time).
     pub fn from_world(scenario: Scenario, world: World) -> History {
+        History::with_checkpoints(scenario, vec![world.clone()], world)
+    }
+
+    /// A history at `world`, with the checkpoints before it (minute 0's first).
+    fn with_checkpoints(scenario: Scenario, checkpoints: Vec<World>, world: World) -> History {
         // Checkpoints cost a world each (~1.7 MB at real scale, the static arrays shared), so
         // hourly there (a scrub replays at most 59 minutes); every 30 minutes at smaller scales.
         let every = if world.ordinary_slots() > 10_000 { 60 } else { 30 };
         History {
-            checkpoints: vec![world.clone()],
+            checkpoints,
             world,
             every,
             series: vec![],
@@ -170,10 +175,11 @@ impl History {
     /// A run taken up again at `world`'s minute ([`crate::resume`] has checked the parts fit):
     /// `start` is the scenario's world at minute 0, the series and events are those up to it.
     pub(crate) fn resumed(scenario: Scenario, start: World, world: World, series: Vec<Metrics>, events: Vec<Event>) -> History {
-        let mut h = History::from_world(scenario, start);
-        h.horizon = world.minute();
-        h.checkpoints.push(world.clone());
-        h.world = world;
+        // The start is minute 0's checkpoint, and the world taken up the next (one copy: the
+        // current world steps on from it).
+        let taken_up = world.clone();
+        let mut h = History::with_checkpoints(scenario, vec![start, taken_up], world);
+        h.horizon = h.world.minute();
         h.series = series;
         h.events = events;
         h.find_landmarks();

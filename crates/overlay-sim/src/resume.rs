@@ -179,31 +179,48 @@ impl History {
     /// The run of `scenario` taken up from `bytes` at the minute they were saved at. `start` is
     /// the scenario's world at minute 0 (it has the mesh and the script the bytes leave out).
     pub fn resume(scenario: Scenario, start: &World, bytes: &[u8]) -> Result<History, ResumeError> {
-        let saved: Saved = postcard::from_bytes(bytes).map_err(|_| ResumeError::Unreadable)?;
-        if saved.stamp != MODEL_STAMP {
-            return Err(ResumeError::OtherModel);
-        }
-        if saved.run != run_of(&scenario) {
-            return Err(ResumeError::OtherRun);
-        }
-        let Saved { mut world, moved, series, events, .. } = saved;
-        let m = world.minute();
-        let placed = Moved::apply(&mut world, start, &moved);
-        let fits = [
-            (start.minute() == 0, "the start is not minute 0"),
-            ((1..=END_MIN).contains(&m), "its minute is out of range"),
-            (series.len() == m as usize && series.iter().enumerate().all(|(i, r)| r.t_min as usize == i + 1), "its series is not minutes 1 to its minute"),
-            (events.windows(2).all(|w| w[0].minute <= w[1].minute) && events.last().is_none_or(|e| e.minute <= m), "its events are out of order"),
-            (same_shape(&world, start) && placed, "its network is another size"),
-        ];
-        if let Some((_, why)) = fits.iter().find(|(ok, _)| !ok) {
-            return Err(ResumeError::Inconsistent(why));
-        }
-        // What the bytes leave out comes from the start.
-        world.mesh = start.mesh.clone();
-        world.script = start.script.clone();
+        let (world, series, events) = read_saved(&scenario, start, bytes)?;
         Ok(History::resumed(scenario, start.clone(), world, series, events))
     }
+
+    /// [`History::resume`] keeping `start` itself as the run's minute 0 instead of a copy (a
+    /// real-scale world is ~1.7 MB: the page takes up a link's run without copying it). On
+    /// failure `start` comes back with the reason, for a run from minute 0.
+    pub fn resume_from(scenario: Scenario, start: World, bytes: &[u8]) -> Result<History, (ResumeError, World)> {
+        match read_saved(&scenario, &start, bytes) {
+            Ok((world, series, events)) => Ok(History::resumed(scenario, start, world, series, events)),
+            Err(why) => Err((why, start)),
+        }
+    }
+}
+
+/// The world, series and events saved in `bytes`, checked against `start` (the scenario's world
+/// at minute 0) and completed from it.
+fn read_saved(scenario: &Scenario, start: &World, bytes: &[u8]) -> Result<(World, Vec<Metrics>, Vec<Event>), ResumeError> {
+    let saved: Saved = postcard::from_bytes(bytes).map_err(|_| ResumeError::Unreadable)?;
+    if saved.stamp != MODEL_STAMP {
+        return Err(ResumeError::OtherModel);
+    }
+    if saved.run != run_of(scenario) {
+        return Err(ResumeError::OtherRun);
+    }
+    let Saved { mut world, moved, series, events, .. } = saved;
+    let m = world.minute();
+    let placed = Moved::apply(&mut world, start, &moved);
+    let fits = [
+        (start.minute() == 0, "the start is not minute 0"),
+        ((1..=END_MIN).contains(&m), "its minute is out of range"),
+        (series.len() == m as usize && series.iter().enumerate().all(|(i, r)| r.t_min as usize == i + 1), "its series is not minutes 1 to its minute"),
+        (events.windows(2).all(|w| w[0].minute <= w[1].minute) && events.last().is_none_or(|e| e.minute <= m), "its events are out of order"),
+        (same_shape(&world, start) && placed, "its network is another size"),
+    ];
+    if let Some((_, why)) = fits.iter().find(|(ok, _)| !ok) {
+        return Err(ResumeError::Inconsistent(why));
+    }
+    // What the bytes leave out comes from the start.
+    world.mesh = start.mesh.clone();
+    world.script = start.script.clone();
+    Ok((world, series, events))
 }
 
 #[cfg(test)]
@@ -269,7 +286,8 @@ mod tests {
         let straight = run_to(&sc, saved_at + 300);
         let mut part = run_to(&sc, saved_at);
         let bytes = part.save().expect("saved");
-        let mut resumed = History::resume(sc.clone(), &World::new(&sc), &bytes).expect("resumed");
+        // As the page takes it up: the world built for minute 0 becomes the run's start.
+        let Ok(mut resumed) = History::resume_from(sc.clone(), World::new(&sc), &bytes) else { panic!("not resumed") };
         assert_eq!((resumed.minute(), resumed.horizon()), (saved_at, saved_at));
         assert_eq!(resumed.series(), part.series());
         assert_eq!(resumed.events(), part.events());
@@ -300,6 +318,10 @@ mod tests {
         started.step();
         assert!(matches!(History::resume(sc.clone(), started.world(), &bytes), Err(ResumeError::Inconsistent(_))));
         assert_ne!(run_id(&sc), run_id(&other));
+        // Refused, the start comes back as it was, for a run from minute 0.
+        let Err((why, start)) = History::resume_from(sc.clone(), World::new(&sc), b"") else { panic!("taken up") };
+        assert_eq!(why, ResumeError::Unreadable);
+        assert_eq!((start.minute(), start.snapshot().sn_state), (0, World::new(&sc).snapshot().sn_state));
     }
 
     #[test]
