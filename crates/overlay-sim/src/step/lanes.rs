@@ -164,7 +164,12 @@ impl Slots<'_> {
     fn idle_run(&mut self, run: Range<usize>, ctx: &Ctx, ln: &mut Lanes) {
         let (t, bug_on, dose) = (ctx.t, ctx.h_client > 0.0, ctx.crash_dose);
         let (state, timer, mark) = (&self.state[run.clone()], &self.timer[run.clone()], &self.mark[run.clone()]);
-        for (k, f) in ln.flag[run.clone()].iter_mut().enumerate() {
+        let flags = &mut ln.flag[run.clone()];
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let k0 = super::simd::idle_quads(state, timer, mark, t, bug_on, dose, flags);
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let k0 = 0;
+        for (k, f) in flags.iter_mut().enumerate().skip(k0) {
             let crash = bug_on & (mark[k] <= dose);
             *f = u32::from((timer[k] <= t) | ((state[k] == SlotState::Shutdown) & crash)) * DUE;
         }

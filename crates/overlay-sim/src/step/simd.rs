@@ -25,6 +25,13 @@ fn stu(s: &mut [u32], k: usize, v: v128) {
     // SAFETY: as `ld`, for a store.
     unsafe { v128_store(s[k..k + 4].as_mut_ptr() as *mut v128, v) }
 }
+/// Slots `k..k + 4`'s states as four lanes (one 32-bit load, widened).
+fn states4(state: &[SlotState], k: usize) -> v128 {
+    // SAFETY: `SlotState` is `repr(u8)`, so four of them are four bytes (bounds-checked by the
+    // slice); `v128_load32_zero` needs no alignment.
+    let b = unsafe { v128_load32_zero(state[k..k + 4].as_ptr() as *const u32) };
+    u32x4_extend_low_u16x8(u16x8_extend_low_u8x16(b))
+}
 fn mask(b: bool) -> v128 {
     u32x4_splat(if b { u32::MAX } else { 0 })
 }
@@ -84,7 +91,7 @@ pub(super) fn leave_quads(p: &LeaveIn, s: &mut LeaveSlices) -> (usize, [u32; 4])
         st(s.u0s, k, u0);
         st(s.u1s, k, u1);
         st(s.noises, k, noise);
-        let stv = u32x4(s.state[k] as u32, s.state[k + 1] as u32, s.state[k + 2] as u32, s.state[k + 3] as u32);
+        let stv = states4(s.state, k);
         let alive = i32x4_eq(stv, u32x4_splat(SlotState::Alive as u32));
         let shut = i32x4_eq(stv, u32x4_splat(SlotState::Shutdown as u32));
         let crash = v128_and(bug_on, f32x4_le(ld(s.mark, k), f(p.dose)));
@@ -223,4 +230,18 @@ pub(super) fn any_alive16(c: &[SlotState; 16]) -> bool {
     // SAFETY: `SlotState` is `repr(u8)`, so sixteen of them are sixteen bytes; no alignment needed.
     let v = unsafe { v128_load(c.as_ptr() as *const v128) };
     v128_any_true(i8x16_eq(v, u8x16_splat(SlotState::Alive as u8)))
+}
+
+/// `Slots::idle_run`'s flags for slots `0..4⌊n/4⌋` (a timer run out, or the bug crashing a
+/// shut-down host); returns how many it did.
+pub(super) fn idle_quads(state: &[SlotState], timer: &[u32], mark: &[f32], t: u32, bug_on: bool, dose: f32, flags: &mut [u32]) -> usize {
+    let n4 = state.len().min(timer.len()).min(mark.len()).min(flags.len()) / 4 * 4;
+    let bug_on = mask(bug_on);
+    for k in (0..n4).step_by(4) {
+        let shut = i32x4_eq(states4(state, k), u32x4_splat(SlotState::Shutdown as u32));
+        let crash = v128_and(bug_on, f32x4_le(ld(mark, k), f(dose)));
+        let due = v128_or(u32x4_le(ldu(timer, k), u32x4_splat(t)), v128_and(shut, crash));
+        stu(flags, k, v128_and(due, u32x4_splat(DUE)));
+    }
+    n4
 }
