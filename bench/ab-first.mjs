@@ -3,7 +3,7 @@
 // (minute 2800 drawn, from just before navigating) with its longest task. Prints each build's
 // figures sorted.
 //   node bench/ab-first.mjs <runs> <base-url> [<base-url> ...]
-import { launch, throttledPage } from '../e2e/helpers.mjs';
+import { launch, throttledPage, markFirstFrame, firstFrame } from '../e2e/helpers.mjs';
 
 const [runs, ...bases] = process.argv.slice(2);
 const browser = await launch();
@@ -12,15 +12,9 @@ for (let r = 0; r < Number(runs); r++) {
   for (const base of bases) {
     {
       const { ctx, page } = await throttledPage(browser, 4);
-      await page.addInitScript(() => {
-        window.__first = null;
-        const raf = window.requestAnimationFrame.bind(window);
-        window.requestAnimationFrame = (cb) => raf((t) => { cb(t); const c = document.querySelector('canvas');
-          if (!window.__first && c && c.width > 0 && document.querySelector('[data-minute]')) window.__first = performance.now(); });
-      });
+      await markFirstFrame(page);
       await page.goto(`${base}?scenario=dec-2010&scale=real&autoplay=1&speed=8&t=260`, { waitUntil: 'load', timeout: 120000 });
-      await page.waitForFunction(() => window.__first != null, null, { timeout: 60000 });
-      res[base].first.push(Math.round(await page.evaluate(() => window.__first)));
+      res[base].first.push(Math.round(await firstFrame(page)));
       await ctx.close();
     }
     {

@@ -3,7 +3,7 @@
 // first frame and 1 s, then take 4 s of requestAnimationFrame intervals (median and p95), and
 // the minutes played in them.
 //   ROUNDS=3 node bench/play-fps.mjs <base-url> [<base-url> ...]
-import { launch, throttledPage } from '../e2e/helpers.mjs';
+import { launch, throttledPage, markFirstFrame, firstFrame } from '../e2e/helpers.mjs';
 
 const bases = process.argv.slice(2);
 const rounds = Number(process.env.ROUNDS ?? 3);
@@ -13,15 +13,9 @@ const out = new Map(bases.map((b) => [b, []]));
 for (let r = 0; r < rounds; r++) {
   for (const base of bases) {
     const { ctx, page } = await throttledPage(browser, process.env.THROTTLE ?? 4);
-    await page.addInitScript(() => {
-      window.__first = null;
-      const raf = window.requestAnimationFrame.bind(window);
-      window.requestAnimationFrame = (cb) => raf((t) => { cb(t); const c = document.querySelector('canvas');
-        if (!window.__first && c && c.width > 0 && document.querySelector('[data-minute]')) window.__first = performance.now(); });
-    });
+    await markFirstFrame(page);
     await page.goto(base + query, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__first != null, null, { timeout: 60000 });
-    const first = await page.evaluate(() => window.__first);
+    const first = await firstFrame(page);
     await page.waitForTimeout(1000);
     const m0 = await page.evaluate(() => Number(document.querySelector('[data-minute]')?.getAttribute('data-minute')));
     const f = await page.evaluate(() => new Promise((res) => { const ts = []; const t0 = performance.now();

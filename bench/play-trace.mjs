@@ -2,20 +2,15 @@
 // waits for its first frame and 1 s more (as the check does), then traces SECONDS of play and sums
 // the main-thread tasks by kind, with the frame intervals the check would measure.
 //   node bench/play-trace.mjs <base-url> [cpu-throttle] [seconds] [query]
-import { launch, throttledPage } from '../e2e/helpers.mjs';
+import { launch, throttledPage, markFirstFrame, firstFrame } from '../e2e/helpers.mjs';
 
 const [base, throttle = '4', secs = '4', query = '?scenario=dec-2010&scale=real&autoplay=1&speed=8&t=260'] = process.argv.slice(2);
 const browser = await launch();
 const { ctx, page } = await throttledPage(browser, throttle);
 if (process.env.REDUCED_MOTION) await page.emulateMedia({ reducedMotion: 'reduce' });
-await page.addInitScript(() => {
-  window.__first = null;
-  const raf = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (cb) => raf((t) => { cb(t); const c = document.querySelector('canvas');
-    if (!window.__first && c && c.width > 0 && document.querySelector('[data-minute]')) window.__first = performance.now(); });
-});
+await markFirstFrame(page);
 await page.goto(base + query, { waitUntil: 'load', timeout: 120000 });
-await page.waitForFunction(() => window.__first != null, null, { timeout: 60000 });
+await firstFrame(page);
 await page.waitForTimeout(1000);
 const m0 = await page.evaluate(() => document.querySelector('[data-minute]')?.getAttribute('data-minute'));
 await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing'] });

@@ -2,21 +2,15 @@
 // the first frame the speed check counts (a canvas with a width and the metrics row present),
 // every main-thread task of MIN_TASK_MS (default 8) or more, and the page's resources.
 //   node bench/startup-trace.mjs <base-url> [query] [cpu-throttle]
-import { launch, throttledPage } from '../e2e/helpers.mjs';
+import { launch, throttledPage, markFirstFrame, firstFrame } from '../e2e/helpers.mjs';
 
 const [base, query = '?scenario=dec-2010&scale=real&autoplay=1&speed=8&t=260', throttle = '4'] = process.argv.slice(2);
 const browser = await launch();
 const { ctx, page } = await throttledPage(browser, throttle);
-await page.addInitScript(() => {
-  window.__first = null;
-  const raf = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (cb) => raf((t) => { cb(t); const c = document.querySelector('canvas');
-    if (!window.__first && c && c.width > 0 && document.querySelector('[data-minute]')) window.__first = performance.now(); });
-});
+await markFirstFrame(page);
 await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'v8.wasm'] });
 await page.goto(base + query, { waitUntil: 'load', timeout: 120000 });
-await page.waitForFunction(() => window.__first != null, null, { timeout: 60000 });
-const first = await page.evaluate(() => window.__first);
+const first = await firstFrame(page);
 const res = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => `${r.name.split('/').pop().slice(0, 28)} ${Math.round(r.startTime)}→${Math.round(r.responseEnd)}`));
 const marks = await page.evaluate(() => performance.getEntriesByType('navigation').map((n) => `dom ${Math.round(n.domContentLoadedEventEnd)} load ${Math.round(n.loadEventEnd)}`));
 const trace = JSON.parse((await browser.stopTracing()).toString());

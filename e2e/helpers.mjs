@@ -73,6 +73,22 @@ export async function throttledPage(browser, rate) {
 }
 
 /** Polls `cond` every 100 ms until it holds; throws naming `what` after `timeout` ms. */
+/** The speed check's first frame (`../shared/checks/lib/speed-check.mjs`): the first animation
+ * frame after which the map's canvas has a size and the metrics row is on the page. Call before
+ * navigating; `firstFrame(page)` then waits for it and gives its time from navigation start. */
+export async function markFirstFrame(page) {
+  await page.addInitScript(() => {
+    window.__first = null;
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf((t) => { cb(t); const c = document.querySelector('canvas');
+      if (!window.__first && c && c.width > 0 && document.querySelector('[data-minute]')) window.__first = performance.now(); });
+  });
+}
+export async function firstFrame(page, timeout = 60000) {
+  await page.waitForFunction(() => window.__first != null, null, { timeout });
+  return page.evaluate(() => window.__first);
+}
+
 export async function waitFor(cond, what, timeout = 20000) {
   const t0 = Date.now();
   while (Date.now() - t0 < timeout) {
