@@ -82,6 +82,8 @@ pub(crate) struct Lanes {
     pub offered: Vec<f32>,
     pub load: Vec<f32>,
     pub stays: Vec<f32>,
+    /// The group's runs (see [`runs`]), found by the first half and reused by the second.
+    pub runs: Vec<(Range<usize>, bool)>,
 }
 
 impl Lanes {
@@ -145,8 +147,10 @@ impl Slots<'_> {
         ln.reserve(n);
         self.orphaned_now.fill(0);
         let mut left = Left::default();
-        let state: &[SlotState] = self.state;
-        for (run, serving) in runs(&state[..n]) {
+        ln.runs.clear();
+        ln.runs.extend(runs(&self.state[..n]));
+        for j in 0..ln.runs.len() {
+            let (run, serving) = ln.runs[j].clone();
             if serving {
                 let l = self.leave_run(run, key, ctx, r, m, ln);
                 (left.off, left.crashed, left.rebooted, left.accepting) = (left.off + l.off, left.crashed + l.crashed, left.rebooted + l.rebooted, left.accepting + l.accepting);
@@ -220,8 +224,8 @@ impl Slots<'_> {
         let mut s = Served::default();
         let n = self.state.len();
         // The first half's runs: a slot can take clients in this half only if it served there.
-        let state: &[SlotState] = self.state;
-        for (run, serving) in runs(&state[..n]) {
+        for j in 0..ln.runs.len() {
+            let (run, serving) = ln.runs[j].clone();
             if serving {
                 let p = JoinIn { key, base: DRAWS * (self.start + run.start) as u32 + 2, share, shutdown, client_cost: ctx.client_cost, probes_here: r.probes_here };
                 let rr = run;
@@ -453,7 +457,8 @@ fn any_serving(c: &[SlotState]) -> bool {
     if let Ok(c) = <&[SlotState; 16]>::try_from(c) {
         return super::simd::any_alive16(c);
     }
-    c.contains(&SlotState::Alive)
+    // A fold rather than `contains`: no early exit, so natively it is one vector compare.
+    c.iter().fold(false, |any, &s| any | (s == SlotState::Alive))
 }
 
 /// The slots whose flag has any of `mask`'s bits, in order. Flags are rare: whole runs of
