@@ -158,7 +158,7 @@ pub fn draw_labels(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
             let half = text_width(ctx, &text, dpr) / 2.0;
             // Above the group, below it, then to either side.
             let spots = [(x, y - ry - LINE_CSS * dpr / 2.0), (x, y + ry + LINE_CSS * dpr / 2.0), (x + rx + half, y), (x - rx - half, y)];
-            place(ctx, &mut taken, &text, &spots, style(g.state).0, dpr);
+            place(ctx, &mut taken, &text, &spots, style(g.state).0, dpr, v);
         }
     } else {
         let mut taken = Vec::with_capacity(REGIONS.len());
@@ -171,7 +171,7 @@ pub fn draw_labels(ctx: &CanvasRenderingContext2d, v: &View, snap: &Snapshot<'_>
             let colour = if tally[1] > 0 { colors::OVERLOAD } else if tally[2] > 0 { colors::RECOVER } else { colors::TEXT };
             // Below the region, or above it when a neighbour's line is there.
             let spots = [v.to_screen(reg.x, reg.y + reg.spread * 2.4), v.to_screen(reg.x, reg.y - reg.spread * 2.2)];
-            place(ctx, &mut taken, &region_line(reg.name, tally[1], tally[2], tally[0]), &spots, colour, dpr);
+            place(ctx, &mut taken, &region_line(reg.name, tally[1], tally[2], tally[0]), &spots, colour, dpr, v);
         }
     }
 }
@@ -184,13 +184,15 @@ fn text_width(ctx: &CanvasRenderingContext2d, text: &str, dpr: f64) -> f64 {
 }
 
 /// Draws `text` centred on the first of `spots` where it is on screen and overlaps no label
-/// placed before (`taken`: their boxes); none free, it is left out.
-fn place(ctx: &CanvasRenderingContext2d, taken: &mut Vec<[f64; 4]>, text: &str, spots: &[(f64, f64)], colour: &str, dpr: f64) {
+/// placed before (`taken`: their boxes); none free, it is left out. A spot near a side is slid
+/// inwards so the whole line shows: in a narrow embed the outer regions' lines ran off the map.
+fn place(ctx: &CanvasRenderingContext2d, taken: &mut Vec<[f64; 4]>, text: &str, spots: &[(f64, f64)], colour: &str, dpr: f64, v: &View) {
     let (half_w, half_h) = (text_width(ctx, text, dpr) / 2.0, LINE_CSS * dpr / 2.0);
     let free = |&(x, y): &(f64, f64)| {
+        let x = if v.w > 2.0 * half_w { x.clamp(half_w, v.w - half_w) } else { v.w / 2.0 };
         let b = [x - half_w, y - half_h, x + half_w, y + half_h];
         let clear = !taken.iter().any(|t| b[0] < t[2] && t[0] < b[2] && b[1] < t[3] && t[1] < b[3]);
-        (clear && b[1] > 0.0).then_some((b, (x, y)))
+        (clear && b[1] > 0.0 && b[3] < v.h).then_some((b, (x, y)))
     };
     if let Some((b, (x, y))) = spots.iter().find_map(free) {
         taken.push(b);
